@@ -1,0 +1,31 @@
+/** Every grant attempt, success or failure, becomes an audit event (Salesforce's Login History). */
+import type { ServerContext } from '../context.ts';
+import { isOAuthError } from '../oauth/errors.ts';
+
+export interface GrantAttempt {
+  grantType: string | null;
+  audit: { clientId?: string; userId?: string; username?: string };
+  sourceIp: string | null;
+  error: unknown;
+}
+
+export async function recordGrantAttempt(ctx: ServerContext, a: GrantAttempt): Promise<void> {
+  const e = a.error;
+  try {
+    await ctx.store.audit.record({
+      at: ctx.now(),
+      event: 'token',
+      clientId: a.audit.clientId?.slice(0, 256) ?? null,
+      userId: a.audit.userId ?? null,
+      username: a.audit.username?.slice(0, 256) ?? null,
+      grantType: a.grantType?.slice(0, 256) ?? null,
+      result: e === null ? 'success' : 'failure',
+      errorCode: e === null ? null : isOAuthError(e) ? e.code : 'server_error',
+      errorDescription: e === null ? null : isOAuthError(e) ? e.description : 'internal error',
+      sourceIp: a.sourceIp,
+    });
+  } catch (err) {
+    // An audit write must not turn an answer into a 500, but it must not vanish either.
+    ctx.log.error({ err }, 'audit event could not be written');
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The Fastify application: body parsing, the error serialiser, and the routes.
+ * Routes only parse, call the core and serialise (docs/architecture.md).
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.ts';
+import { OAuthError } from '../oauth/errors.ts';
+import { resourceRoutes } from '../resource/index.ts';
+import { adminRoutes } from './admin/index.ts';
+import { errorHandler, sendOAuthError } from './errors.ts';
+import { introspectionRoutes } from './introspect.ts';
+import { metadataRoutes } from './metadata.ts';
+import { revocationRoutes } from './revoke.ts';
+import { tokenRoutes } from './token.ts';
+
+export interface HttpOptions {
+  /** Largest accepted request body, bytes. */
+  bodyLimit?: number;
+  trustProxy?: boolean;
+}
+
+export function buildHttpApp(ctx: ServerContext, opts: HttpOptions = {}): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimit ?? 64 * 1024,
+    trustProxy: opts.trustProxy ?? false,
+  });
+
+  // Form bodies are parsed by the routes (duplicate detection needs the raw text).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+  // Anything else reaches the route as text, so each endpoint answers in its own error shape.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    sendOAuthError(reply, new OAuthError('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  tokenRoutes(app, ctx);
+  revocationRoutes(app, ctx);
+  introspectionRoutes(app, ctx);
+  metadataRoutes(app, ctx);
+  resourceRoutes(app, ctx);
+  adminRoutes(app, ctx);
+  return app;
+}

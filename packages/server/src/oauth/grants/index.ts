@@ -1,0 +1,19 @@
+/** The grant registry: one module per grant type, checked once at start. */
+
+import { client_credentials } from './client_credentials.ts';
+import type { Grant } from './grant.ts';
+
+const ALL: Grant[] = [client_credentials];
+
+export const grants: ReadonlyMap<string, Grant> = (() => {
+  const m = new Map<string, Grant>();
+  for (const g of ALL) {
+    if (m.has(g.grantType)) throw new Error(`grant type ${g.grantType} registered twice`);
+    // RFC 6749 §4.5: extension grants are absolute URIs.
+    if (!/^[a-z_]+$/.test(g.grantType) && !/^[a-z][a-z0-9+.-]*:/.test(g.grantType)) {
+      throw new Error(`extension grant type ${g.grantType} must be an absolute URI`);
+    }
+    m.set(g.grantType, g);
+  }
+  return m;
+})();

@@ -1,0 +1,209 @@
+/**
+ * Connected apps: validation of admin input and the rules of creation and change.
+ * Shared by the admin API, the CLI (through the API) and the demo bootstrap.
+ */
+import type { ServerContext } from '../context.ts';
+import { sha256Hex } from '../domain/hashing.ts';
+import { KeyPrefix, newClientId, newClientSecret, newId } from '../domain/ids.ts';
+import type { App, AppCertificate, AppPolicies, AppSecret } from '../domain/types.ts';
+import { parseCertificatePem } from '../keys/x509.ts';
+import { OAuthError } from '../oauth/errors.ts';
+import { isScopeToken } from '../oauth/scopes.ts';
+import { asObject, bad, bool, int, type Json, oneOf, onlyKeys, str, strArray } from './validate.ts';
+
+export const DEFAULT_POLICIES: AppPolicies = {
+  permittedUsers: 'all_users',
+  clientCredentials: { enabled: false, runAs: null },
+  // Salesforce's default session timeout is 2 hours.
+  accessToken: { format: 'opaque', ttlSeconds: 7200 },
+  refreshToken: { policy: 'until_revoked', seconds: null, rotate: true },
+  assertion: { maxLifetimeSeconds: 300 },
+};
+
+const APP_FIELDS = [
+  'name',
+  'scopes',
+  'callbackUrls',
+  'certificates',
+  'permittedUsers',
+  'clientCredentials',
+  'accessToken',
+  'refreshToken',
+  'assertion',
+] as const;
+
+function scopes(v: unknown): string[] {
+  const list = strArray(v, 'scopes');
+  list.forEach((s, i) => {
+    if (!isScopeToken(s)) throw bad(`scopes[${i}]`, 'is not a valid scope token (RFC 6749 §3.3)');
+  });
+  return [...new Set(list)];
+}
+
+function callbackUrls(v: unknown): string[] {
+  return strArray(v, 'callbackUrls').map((u, i) => {
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      throw bad(`callbackUrls[${i}]`, 'must be an absolute URL');
+    }
+    // RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a fragment.
+    if (url.hash) throw bad(`callbackUrls[${i}]`, 'must not contain a fragment');
+    return u;
+  });
+}
+
+/** Applies a (partial) policy patch over `base`, validating every field. */
+function policies(o: Json, base: AppPolicies): AppPolicies {
+  const p: AppPolicies = structuredClone(base);
+  if (o.permittedUsers !== undefined) {
+    p.permittedUsers = oneOf(o.permittedUsers, 'permittedUsers', ['all_users', 'admin_approved'] as const);
+  }
+  if (o.clientCredentials !== undefined) {
+    const cc = asObject(o.clientCredentials, 'clientCredentials');
+    onlyKeys(cc, ['enabled', 'runAs'], 'clientCredentials');
+    if (cc.enabled !== undefined) p.clientCredentials.enabled = bool(cc.enabled, 'clientCredentials.enabled');
+    if (cc.runAs !== undefined) {
+      p.clientCredentials.runAs = cc.runAs === null ? null : str(cc.runAs, 'clientCredentials.runAs');
+    }
+  }
+  if (o.accessToken !== undefined) {
+    const at = asObject(o.accessToken, 'accessToken');
+    onlyKeys(at, ['format', 'ttlSeconds'], 'accessToken');
+    if (at.format !== undefined)
+      p.accessToken.format = oneOf(at.format, 'accessToken.format', ['opaque', 'jwt'] as const);
+    if (at.ttlSeconds !== undefined)
+      p.accessToken.ttlSeconds = int(at.ttlSeconds, 'accessToken.ttlSeconds', 60, 86400);
+  }
+  if (o.refreshToken !== undefined) {
+    const rt = asObject(o.refreshToken, 'refreshToken');
+    onlyKeys(rt, ['policy', 'seconds', 'rotate'], 'refreshToken');
+    if (rt.policy !== undefined) {
+      p.refreshToken.policy = oneOf(rt.policy, 'refreshToken.policy', [
+        'until_revoked',
+        'immediately',
+        'expire_after',
+        'expire_if_unused',
+      ] as const);
+    }
+    if (rt.seconds !== undefined) {
+      p.refreshToken.seconds =
+        rt.seconds === null ? null : int(rt.seconds, 'refreshToken.seconds', 60, 10 * 365 * 86400);
+    }
+    if (rt.rotate !== undefined) p.refreshToken.rotate = bool(rt.rotate, 'refreshToken.rotate');
+    const needsSeconds =
+      p.refreshToken.policy === 'expire_after' || p.refreshToken.policy === 'expire_if_unused';
+    if (needsSeconds && p.refreshToken.seconds === null) {
+      throw bad('refreshToken.seconds', `is required with policy ${p.refreshToken.policy}`);
+    }
+  }
+  if (o.assertion !== undefined) {
+    const a = asObject(o.assertion, 'assertion');
+    onlyKeys(a, ['maxLifetimeSeconds'], 'assertion');
+    if (a.maxLifetimeSeconds !== undefined) {
+      p.assertion.maxLifetimeSeconds = int(a.maxLifetimeSeconds, 'assertion.maxLifetimeSeconds', 10, 3600);
+    }
+  }
+  return p;
+}
+
+async function checkRunAs(ctx: ServerContext, p: AppPolicies): Promise<void> {
+  const runAs = p.clientCredentials.runAs;
+  if (runAs !== null && !(await ctx.store.users.findByUsername(runAs))) {
+    throw bad('clientCredentials.runAs', `no user named ${runAs}`);
+  }
+  if (p.clientCredentials.enabled && runAs === null) {
+    throw bad('clientCredentials.runAs', 'a run-as user is required when client credentials are enabled');
+  }
+}
+
+export function certificateRecord(appId: string, pem: unknown, field: string, now: number): AppCertificate {
+  const c = parseCertificatePem(str(pem, field, { max: 20000 }), field);
+  return {
+    appId,
+    thumbprint: c.thumbprint,
+    pem: c.pem,
+    subject: c.subject,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    createdAt: now,
+  };
+}
+
+export function newSecret(appId: string, now: number): { secret: string; record: AppSecret } {
+  const secret = newClientSecret();
+  return {
+    secret,
+    record: {
+      id: newId(KeyPrefix.secret),
+      appId,
+      hash: sha256Hex(secret),
+      hint: secret.slice(-4),
+      createdAt: now,
+    },
+  };
+}
+
+export interface CreatedApp {
+  app: App;
+  /** Shown only once, at creation. */
+  clientSecret: string;
+  certificates: AppCertificate[];
+}
+
+export async function createApp(ctx: ServerContext, body: unknown): Promise<CreatedApp> {
+  const o = asObject(body, 'body');
+  onlyKeys(o, APP_FIELDS, '');
+  const now = ctx.now();
+  const id = newId(KeyPrefix.connectedApp);
+  const p = policies(o, DEFAULT_POLICIES);
+  await checkRunAs(ctx, p);
+  const certs = o.certificates === undefined ? [] : strArray(o.certificates, 'certificates', 20);
+  const certificates = certs.map((pem, i) => certificateRecord(id, pem, `certificates[${i}]`, now));
+  if (new Set(certificates.map((c) => c.thumbprint)).size !== certificates.length) {
+    throw bad('certificates', 'the same certificate is listed twice');
+  }
+  const app: App = {
+    id,
+    clientId: newClientId(),
+    name: str(o.name, 'name'),
+    scopes: o.scopes === undefined ? ['api'] : scopes(o.scopes),
+    callbackUrls: o.callbackUrls === undefined ? [] : callbackUrls(o.callbackUrls),
+    policies: p,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const { secret, record } = newSecret(id, now);
+  await ctx.store.apps.create(app, [record], certificates);
+  return { app, clientSecret: secret, certificates };
+}
+
+export async function findAppOr404(ctx: ServerContext, clientId: string): Promise<App> {
+  const app = await ctx.store.apps.findByClientId(clientId);
+  if (!app) throw new OAuthError('not_found', 'no app with that client id');
+  return app;
+}
+
+/** PATCH semantics: fields present are replaced (policies merge field by field). */
+export async function updateApp(ctx: ServerContext, clientId: string, body: unknown): Promise<App> {
+  const app = await findAppOr404(ctx, clientId);
+  const o = asObject(body, 'body');
+  onlyKeys(
+    o,
+    APP_FIELDS.filter((f) => f !== 'certificates'),
+    '',
+  );
+  const p = policies(o, app.policies);
+  await checkRunAs(ctx, p);
+  const next: App = {
+    ...app,
+    name: o.name === undefined ? app.name : str(o.name, 'name'),
+    scopes: o.scopes === undefined ? app.scopes : scopes(o.scopes),
+    callbackUrls: o.callbackUrls === undefined ? app.callbackUrls : callbackUrls(o.callbackUrls),
+    policies: p,
+    updatedAt: ctx.now(),
+  };
+  await ctx.store.apps.update(next);
+  return next;
+}

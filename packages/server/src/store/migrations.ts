@@ -1,0 +1,152 @@
+/**
+ * Versioned, forward-only migrations, run at start. Each is written once for
+ * both dialects; `dialect` picks the few column types that differ.
+ */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+function m0001(dialect: Dialect): Migration {
+  // SQLite INTEGER is 64-bit; PostgreSQL needs BIGINT for epoch milliseconds.
+  const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text')
+        .addColumn('email', 'text')
+        .addColumn('first_name', 'text')
+        .addColumn('last_name', 'text')
+        .addColumn('profile', 'text', (c) => c.notNull())
+        .addColumn('active', 'integer', (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .addColumn('updated_at', int, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('apps')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('client_id', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('callback_urls', 'text', (c) => c.notNull())
+        .addColumn('policies', 'text', (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .addColumn('updated_at', int, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('app_secrets')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('hint', 'text', (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('app_secrets_app').on('app_secrets').column('app_id').execute();
+      await db.schema
+        .createTable('app_certificates')
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('thumbprint', 'text', (c) => c.notNull())
+        .addColumn('pem', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('not_before', int, (c) => c.notNull())
+        .addColumn('not_after', int, (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .addPrimaryKeyConstraint('app_certificates_pk', ['app_id', 'thumbprint'])
+        .execute();
+      await db.schema
+        .createTable('preauthorizations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .addUniqueConstraint('preauthorizations_unique', ['app_id', 'kind', 'value'])
+        .execute();
+      await db.schema
+        .createTable('approvals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .addColumn('updated_at', int, (c) => c.notNull())
+        .addUniqueConstraint('approvals_app_user', ['app_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createTable('access_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.unique())
+        .addColumn('format', 'text', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('grant_type', 'text', (c) => c.notNull())
+        .addColumn('ext', 'text')
+        .addColumn('issued_at', int, (c) => c.notNull())
+        .addColumn('expires_at', int, (c) => c.notNull())
+        .addColumn('revoked_at', int)
+        .execute();
+      await db.schema.createIndex('access_tokens_expires').on('access_tokens').column('expires_at').execute();
+      await db.schema
+        .createIndex('access_tokens_app_user')
+        .on('access_tokens')
+        .columns(['app_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createTable('used_assertions')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', int, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('used_assertions_expires')
+        .on('used_assertions')
+        .column('expires_at')
+        .execute();
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', 'text', (c) => c.primaryKey())
+        .addColumn('alg', 'text', (c) => c.notNull())
+        .addColumn('private_pem', 'text', (c) => c.notNull())
+        .addColumn('public_jwk', 'text', (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .addColumn('retired_at', int)
+        .execute();
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+          dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
+        .addColumn('at', int, (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('username', 'text')
+        .addColumn('grant_type', 'text')
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('error_code', 'text')
+        .addColumn('error_description', 'text')
+        .addColumn('source_ip', 'text')
+        .execute();
+      await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+      await sql`select 1`.execute(db);
+    },
+  };
+}
+
+/** All migrations in order. Names sort lexically; never rename or edit a shipped one. */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return { '0001_initial': m0001(dialect) };
+}
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) };
+}

@@ -1,0 +1,95 @@
+/**
+ * Opens the store named by a database URL (`sqlite:./data/s2s.db`, `postgres://…`),
+ * runs pending migrations, and returns the domain interfaces over one Kysely instance.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Store } from './interfaces.ts';
+import { type Dialect, migrationProvider } from './migrations.ts';
+import type { Database } from './schema.ts';
+import { SqlApprovalStore, SqlPreauthorizationStore } from './sql/approvals.ts';
+import { SqlAppStore } from './sql/apps.ts';
+import { SqlAuditStore, SqlSettingsStore, SqlSigningKeyStore } from './sql/misc.ts';
+import { SqlAccessTokenStore, SqlReplayStore } from './sql/tokens.ts';
+import { SqlUserStore } from './sql/users.ts';
+
+// BIGINT (epoch milliseconds) arrives as a string from pg by default; our values fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export interface ParsedDatabaseUrl {
+  dialect: Dialect;
+  /** File path for SQLite, connection string for PostgreSQL. */
+  target: string;
+}
+
+export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) throw new Error(`database URL "${url}" names no file`);
+    return { dialect: 'sqlite', target: path };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
+    return { dialect: 'postgres', target: url };
+  throw new Error(`database URL "${url}" must start with sqlite: or postgres://`);
+}
+
+function sqliteDialect(path: string): SqliteDialect {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new SQLite(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return new SqliteDialect({ database: db });
+}
+
+export async function openStore(url: string, opts: { poolSize?: number } = {}): Promise<Store> {
+  const { dialect, target } = parseDatabaseUrl(url);
+  const db = new Kysely<Database>({
+    dialect:
+      dialect === 'sqlite'
+        ? sqliteDialect(target)
+        : new PostgresDialect({ pool: new pg.Pool({ connectionString: target, max: opts.poolSize ?? 10 }) }),
+  });
+  try {
+    await migrate(db, dialect);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    dialect,
+    apps: new SqlAppStore(db),
+    users: new SqlUserStore(db),
+    preauthorizations: new SqlPreauthorizationStore(db),
+    approvals: new SqlApprovalStore(db),
+    accessTokens: new SqlAccessTokenStore(db),
+    replay: new SqlReplayStore(db),
+    signingKeys: new SqlSigningKeyStore(db),
+    audit: new SqlAuditStore(db),
+    settings: new SqlSettingsStore(db),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    migrationTableName: 's2s_migrations',
+    migrationLockTableName: 's2s_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(
+      `database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`,
+    );
+  }
+}

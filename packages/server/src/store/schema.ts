@@ -1,0 +1,127 @@
+/**
+ * Table shapes as Kysely sees them. One schema serves SQLite and PostgreSQL:
+ * times are integer epoch milliseconds, booleans are 0/1 integers, lists and
+ * policies are JSON text. See migrations.ts for the DDL.
+ */
+import type { Generated } from 'kysely';
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string | null;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  profile: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AppsTable {
+  id: string;
+  client_id: string;
+  name: string;
+  scopes: string;
+  callback_urls: string;
+  policies: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AppSecretsTable {
+  id: string;
+  app_id: string;
+  hash: string;
+  hint: string;
+  created_at: number;
+}
+
+export interface AppCertificatesTable {
+  app_id: string;
+  thumbprint: string;
+  pem: string;
+  subject: string;
+  not_before: number;
+  not_after: number;
+  created_at: number;
+}
+
+export interface PreauthorizationsTable {
+  id: string;
+  app_id: string;
+  kind: string;
+  value: string;
+  created_at: number;
+}
+
+export interface ApprovalsTable {
+  id: string;
+  app_id: string;
+  user_id: string;
+  scopes: string;
+  source: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccessTokensTable {
+  id: string;
+  token_hash: string | null;
+  format: string;
+  app_id: string;
+  user_id: string;
+  scopes: string;
+  grant_type: string;
+  ext: string | null;
+  issued_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface UsedAssertionsTable {
+  key: string;
+  expires_at: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  private_pem: string;
+  public_jwk: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  event: string;
+  client_id: string | null;
+  user_id: string | null;
+  username: string | null;
+  grant_type: string | null;
+  result: string;
+  error_code: string | null;
+  error_description: string | null;
+  source_ip: string | null;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  users: UsersTable;
+  apps: AppsTable;
+  app_secrets: AppSecretsTable;
+  app_certificates: AppCertificatesTable;
+  preauthorizations: PreauthorizationsTable;
+  approvals: ApprovalsTable;
+  access_tokens: AccessTokensTable;
+  used_assertions: UsedAssertionsTable;
+  signing_keys: SigningKeysTable;
+  audit_events: AuditEventsTable;
+}

@@ -1,0 +1,124 @@
+import type { Kysely } from 'kysely';
+import type { AuditEvent, SigningKey } from '../../domain/types.ts';
+import type { AuditFilter, AuditStore, SettingsStore, SigningKeyStore } from '../interfaces.ts';
+import type { Database } from '../schema.ts';
+
+export class SqlSigningKeyStore implements SigningKeyStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(): Promise<SigningKey[]> {
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('kid')
+      .execute();
+    return rows.map((r) => ({
+      kid: r.kid,
+      alg: r.alg as SigningKey['alg'],
+      privatePem: r.private_pem,
+      publicJwk: JSON.parse(r.public_jwk) as Record<string, unknown>,
+      createdAt: Number(r.created_at),
+      retiredAt: r.retired_at === null ? null : Number(r.retired_at),
+    }));
+  }
+
+  async insert(k: SigningKey): Promise<void> {
+    await this.db
+      .insertInto('signing_keys')
+      .values({
+        kid: k.kid,
+        alg: k.alg,
+        private_pem: k.privatePem,
+        public_jwk: JSON.stringify(k.publicJwk),
+        created_at: k.createdAt,
+        retired_at: k.retiredAt,
+      })
+      .execute();
+  }
+
+  async retire(kid: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('signing_keys')
+      .set({ retired_at: at })
+      .where('kid', '=', kid)
+      .where('retired_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+}
+
+export class SqlAuditStore implements AuditStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async record(e: AuditEvent): Promise<void> {
+    await this.db
+      .insertInto('audit_events')
+      .values({
+        at: e.at,
+        event: e.event,
+        client_id: e.clientId,
+        user_id: e.userId,
+        username: e.username,
+        grant_type: e.grantType,
+        result: e.result,
+        error_code: e.errorCode,
+        error_description: e.errorDescription,
+        source_ip: e.sourceIp,
+      })
+      .execute();
+  }
+
+  async list(f: AuditFilter): Promise<AuditEvent[]> {
+    let q = this.db.selectFrom('audit_events').selectAll();
+    if (f.clientId) q = q.where('client_id', '=', f.clientId);
+    if (f.userId) q = q.where('user_id', '=', f.userId);
+    if (f.username) q = q.where('username', '=', f.username);
+    if (f.grantType) q = q.where('grant_type', '=', f.grantType);
+    if (f.result) q = q.where('result', '=', f.result);
+    if (f.since !== undefined) q = q.where('at', '>=', f.since);
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(f.limit ?? 100)
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: Number(r.at),
+      event: r.event,
+      clientId: r.client_id,
+      userId: r.user_id,
+      username: r.username,
+      grantType: r.grant_type,
+      result: r.result as AuditEvent['result'],
+      errorCode: r.error_code,
+      errorDescription: r.error_description,
+      sourceIp: r.source_ip,
+    }));
+  }
+}
+
+export class SqlSettingsStore implements SettingsStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(key: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return r?.value;
+  }
+
+  async putIfAbsent(key: string, value: string): Promise<string> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    return (await this.get(key)) as string;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+}
