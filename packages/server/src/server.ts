@@ -4,6 +4,7 @@ import { ensureAdminToken, ensureOrgId } from './bootstrap.ts';
 import type { ServerConfig } from './config/index.ts';
 import { validateConfig } from './config/index.ts';
 import type { ServerContext } from './context.ts';
+import { ensureDemo } from './demo.ts';
 import { buildHttpApp } from './http/app.ts';
 import { KeyRing } from './keys/key_ring.ts';
 import { createLogger } from './logger.ts';
@@ -15,6 +16,8 @@ export interface RunningServer {
   ctx: ServerContext;
   /** Set only on the start that generated the admin token: print it once. */
   generatedAdminToken?: string;
+  /** The demo's try-it commands, when the demo exists. */
+  demo?: string;
   close(): Promise<void>;
 }
 
@@ -54,11 +57,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         c.host === '0.0.0.0' || c.host === '::' ? 'localhost' : c.host.includes(':') ? `[${c.host}]` : c.host;
       ctx.settings.issuer = `http://${host}:${port}`;
     }
+    const demo = c.demo ? await ensureDemo(ctx, c.dataDir) : undefined;
     return {
       url: ctx.settings.issuer,
       app,
       ctx,
       generatedAdminToken,
+      demo,
       async close() {
         await app.close();
         await store.close();
