@@ -1,0 +1,1035 @@
+/**
+ * Storage conformance: the same cases against every adapter, on a real SQLite
+ * file and a real PostgreSQL database. Each describe block gets its own fresh
+ * database so that list/purge assertions can check exact results.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { KeyPrefix, newClientId, newId } from '../src/domain/ids.ts';
+import type {
+  AccessTokenRecord,
+  App,
+  AppCertificate,
+  Approval,
+  AppSecret,
+  AuditEvent,
+  Preauthorization,
+  SigningKey,
+  User,
+} from '../src/domain/types.ts';
+import type { Store } from '../src/store/interfaces.ts';
+import { openStore, parseDatabaseUrl } from '../src/store/open.ts';
+import { DB_KINDS, type DbKind, freshDatabase, type TestDatabase } from './harness.ts';
+
+// Epoch milliseconds well above 2^31, so a BIGINT that came back as a string
+// (or was truncated to int4) would fail the exact comparisons below.
+const T = 1_700_000_000_000;
+
+let seq = 0;
+const next = () => ++seq;
+
+function makeApp(over: Partial<App> = {}): App {
+  const n = next();
+  return {
+    id: newId(KeyPrefix.connectedApp),
+    clientId: newClientId(),
+    name: `App ${n}`,
+    scopes: ['api', 'refresh_token'],
+    callbackUrls: ['https://example.com/cb'],
+    policies: {
+      permittedUsers: 'admin_approved',
+      clientCredentials: { enabled: true, runAs: 'runner@example.com' },
+      accessToken: { format: 'opaque', ttlSeconds: 7200 },
+      refreshToken: { policy: 'expire_after', seconds: 3600, rotate: true },
+      assertion: { maxLifetimeSeconds: 300 },
+    },
+    createdAt: T + n,
+    updatedAt: T + n,
+    ...over,
+  };
+}
+
+function makeSecret(appId: string, over: Partial<AppSecret> = {}): AppSecret {
+  const n = next();
+  return { id: newId(KeyPrefix.secret), appId, hash: `hash-${n}`, hint: `h${n}`, createdAt: T + n, ...over };
+}
+
+function makeCert(appId: string, over: Partial<AppCertificate> = {}): AppCertificate {
+  const n = next();
+  return {
+    appId,
+    thumbprint: `thumb-${n}`,
+    pem: `-----BEGIN CERTIFICATE-----\n${n}\n-----END CERTIFICATE-----\n`,
+    subject: `CN=client ${n}`,
+    notBefore: T,
+    notAfter: T + 365 * 86_400_000,
+    createdAt: T + n,
+    ...over,
+  };
+}
+
+function makeUser(over: Partial<User> = {}): User {
+  const n = next();
+  return {
+    id: newId(KeyPrefix.user),
+    username: `user${n}@example.com`,
+    passwordHash: `scrypt$${n}`,
+    email: `user${n}@example.com`,
+    firstName: 'First',
+    lastName: `Last${n}`,
+    profile: 'Standard User',
+    active: true,
+    createdAt: T + n,
+    updatedAt: T + n,
+    ...over,
+  };
+}
+
+function makePreauth(appId: string, over: Partial<Preauthorization> = {}): Preauthorization {
+  const n = next();
+  return {
+    id: newId(KeyPrefix.preauthorization),
+    appId,
+    kind: 'user',
+    value: `user${n}@example.com`,
+    createdAt: T + n,
+    ...over,
+  };
+}
+
+function makeApproval(appId: string, userId: string, over: Partial<Approval> = {}): Approval {
+  const n = next();
+  return {
+    id: newId(KeyPrefix.approval),
+    appId,
+    userId,
+    scopes: ['api'],
+    source: 'consent',
+    createdAt: T + n,
+    updatedAt: T + n,
+    ...over,
+  };
+}
+
+function makeToken(appId: string, userId: string, over: Partial<AccessTokenRecord> = {}): AccessTokenRecord {
+  const n = next();
+  return {
+    id: newId(KeyPrefix.token),
+    tokenHash: `sha256-${n}`,
+    format: 'opaque',
+    appId,
+    userId,
+    scopes: ['api'],
+    grantType: 'client_credentials',
+    ext: null,
+    issuedAt: T + n,
+    expiresAt: T + n + 7_200_000,
+    revokedAt: null,
+    ...over,
+  };
+}
+
+function makeKey(over: Partial<SigningKey> = {}): SigningKey {
+  const n = next();
+  return {
+    kid: `kid-${n}`,
+    alg: 'ES256',
+    privatePem: `-----BEGIN PRIVATE KEY-----\n${n}\n-----END PRIVATE KEY-----\n`,
+    publicJwk: { kty: 'EC', crv: 'P-256', x: `x${n}`, y: `y${n}`, kid: `kid-${n}` },
+    createdAt: T + n,
+    retiredAt: null,
+    ...over,
+  };
+}
+
+/** Registers before/after hooks that give the enclosing describe block its own fresh store. */
+function useStore(kind: DbKind): () => Store {
+  let db: TestDatabase | undefined;
+  let store: Store | undefined;
+  before(async () => {
+    db = await freshDatabase(kind);
+    store = await openStore(db.url);
+  });
+  after(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+  return () => store!;
+}
+
+interface MigrationRow {
+  name: string;
+  timestamp: string;
+}
+
+/** Reads the migration bookkeeping table behind the store's back. */
+async function migrationRows(url: string): Promise<MigrationRow[]> {
+  const { dialect, target } = parseDatabaseUrl(url);
+  const q = 'select name, timestamp from s2s_migrations order by name';
+  if (dialect === 'sqlite') {
+    const db = new SQLite(target, { readonly: true });
+    try {
+      return db.prepare(q).all() as MigrationRow[];
+    } finally {
+      db.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: target });
+  await c.connect();
+  try {
+    return (await c.query<MigrationRow>(q)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+const sorted = (xs: readonly string[]) => [...xs].sort();
+
+for (const kind of DB_KINDS) {
+  describe(`store conformance (${kind})`, () => {
+    describe('apps', () => {
+      const store = useStore(kind);
+
+      test('create stores the app with its secrets and certificates; finders return it', async () => {
+        const s = store();
+        const app = makeApp();
+        const secrets = [makeSecret(app.id), makeSecret(app.id)];
+        const certs = [makeCert(app.id), makeCert(app.id)];
+        await s.apps.create(app, secrets, certs);
+        assert.deepEqual(await s.apps.findById(app.id), app);
+        assert.deepEqual(await s.apps.findByClientId(app.clientId), app);
+        assert.deepEqual(await s.apps.secrets(app.id), secrets);
+        assert.deepEqual(await s.apps.certificates(app.id), certs);
+      });
+
+      test('create with no secrets and no certificates', async () => {
+        const s = store();
+        const app = makeApp();
+        await s.apps.create(app, [], []);
+        assert.deepEqual(await s.apps.findById(app.id), app);
+        assert.deepEqual(await s.apps.secrets(app.id), []);
+        assert.deepEqual(await s.apps.certificates(app.id), []);
+      });
+
+      test('finders are exact: unknown ids and a case-changed client_id find nothing', async () => {
+        const s = store();
+        const app = makeApp();
+        await s.apps.create(app, [], []);
+        assert.equal(await s.apps.findById(newId(KeyPrefix.connectedApp)), undefined);
+        assert.equal(await s.apps.findByClientId(app.clientId.toLowerCase()), undefined);
+        assert.equal(await s.apps.findByClientId(`${app.clientId} `), undefined);
+      });
+
+      test('a create that fails on a duplicate certificate thumbprint leaves nothing behind', async () => {
+        const s = store();
+        const app = makeApp();
+        const secret = makeSecret(app.id);
+        const cert = makeCert(app.id);
+        await assert.rejects(
+          s.apps.create(app, [secret], [cert, makeCert(app.id, { thumbprint: cert.thumbprint })]),
+        );
+        assert.equal(await s.apps.findById(app.id), undefined);
+        assert.equal(await s.apps.findByClientId(app.clientId), undefined);
+        assert.deepEqual(await s.apps.secrets(app.id), []);
+        assert.deepEqual(await s.apps.certificates(app.id), []);
+        // The same app can then be created cleanly: no half-written rows block it.
+        await s.apps.create(app, [secret], [cert]);
+        assert.deepEqual(await s.apps.secrets(app.id), [secret]);
+      });
+
+      test('a create that fails on a duplicate client_id leaves nothing behind and the first app intact', async () => {
+        const s = store();
+        const first = makeApp();
+        const firstSecret = makeSecret(first.id);
+        await s.apps.create(first, [firstSecret], []);
+        const dup = makeApp({ clientId: first.clientId });
+        await assert.rejects(s.apps.create(dup, [makeSecret(dup.id)], [makeCert(dup.id)]));
+        assert.equal(await s.apps.findById(dup.id), undefined);
+        assert.deepEqual(await s.apps.secrets(dup.id), []);
+        assert.deepEqual(await s.apps.certificates(dup.id), []);
+        assert.deepEqual(await s.apps.findByClientId(first.clientId), first);
+        assert.deepEqual(await s.apps.secrets(first.id), [firstSecret]);
+      });
+
+      test('a create that fails on a duplicate secret id rolls back the app row', async () => {
+        const s = store();
+        const first = makeApp();
+        const taken = makeSecret(first.id);
+        await s.apps.create(first, [taken], []);
+        const app = makeApp();
+        await assert.rejects(s.apps.create(app, [makeSecret(app.id, { id: taken.id })], []));
+        assert.equal(await s.apps.findById(app.id), undefined);
+        assert.deepEqual(await s.apps.secrets(first.id), [taken]);
+      });
+
+      test('update rewrites every field but the id', async () => {
+        const s = store();
+        const app = makeApp();
+        await s.apps.create(app, [], []);
+        const changed: App = {
+          ...app,
+          clientId: newClientId(),
+          name: 'Renamed',
+          scopes: ['api', 'id', 'web'],
+          callbackUrls: ['https://a.example/cb', 'https://b.example/cb'],
+          policies: {
+            permittedUsers: 'all_users',
+            clientCredentials: { enabled: false, runAs: null },
+            accessToken: { format: 'jwt', ttlSeconds: 900 },
+            refreshToken: { policy: 'immediately', seconds: null, rotate: false },
+            assertion: { maxLifetimeSeconds: 120 },
+          },
+          updatedAt: app.updatedAt + 5000,
+        };
+        await s.apps.update(changed);
+        assert.deepEqual(await s.apps.findById(app.id), changed);
+        assert.equal(await s.apps.findByClientId(app.clientId), undefined);
+        assert.deepEqual(await s.apps.findByClientId(changed.clientId), changed);
+      });
+
+      test('secrets: add, list in creation order, delete only within the owning app', async () => {
+        const s = store();
+        const app = makeApp();
+        const other = makeApp();
+        const s1 = makeSecret(app.id);
+        await s.apps.create(app, [s1], []);
+        await s.apps.create(other, [], []);
+        const s2 = makeSecret(app.id);
+        await s.apps.addSecret(s2);
+        assert.deepEqual(await s.apps.secrets(app.id), [s1, s2]);
+        assert.equal(await s.apps.deleteSecret(other.id, s1.id), false);
+        assert.equal(await s.apps.deleteSecret(app.id, s1.id), true);
+        assert.equal(await s.apps.deleteSecret(app.id, s1.id), false);
+        assert.deepEqual(await s.apps.secrets(app.id), [s2]);
+      });
+
+      test('certificates: add is false on a duplicate thumbprint; the same thumbprint may serve two apps', async () => {
+        const s = store();
+        const app = makeApp();
+        const other = makeApp();
+        await s.apps.create(app, [], []);
+        await s.apps.create(other, [], []);
+        const c1 = makeCert(app.id);
+        assert.equal(await s.apps.addCertificate(c1), true);
+        assert.equal(await s.apps.addCertificate({ ...c1, subject: 'CN=impostor' }), false);
+        const shared = { ...c1, appId: other.id };
+        assert.equal(await s.apps.addCertificate(shared), true);
+        assert.deepEqual(await s.apps.certificates(app.id), [c1]);
+        assert.deepEqual(await s.apps.certificates(other.id), [shared]);
+        assert.equal(await s.apps.deleteCertificate(app.id, 'no-such-thumbprint'), false);
+        assert.equal(await s.apps.deleteCertificate(app.id, c1.thumbprint), true);
+        assert.equal(await s.apps.deleteCertificate(app.id, c1.thumbprint), false);
+        assert.deepEqual(await s.apps.certificates(app.id), []);
+        assert.deepEqual(await s.apps.certificates(other.id), [shared]);
+      });
+
+      test('delete removes the app with its secrets, certificates, preauthorizations, approvals and tokens', async () => {
+        const s = store();
+        const user = makeUser();
+        assert.equal(await s.users.create(user), true);
+        const app = makeApp();
+        const keep = makeApp();
+        await s.apps.create(app, [makeSecret(app.id)], [makeCert(app.id)]);
+        const keepSecret = makeSecret(keep.id);
+        const keepCert = makeCert(keep.id);
+        await s.apps.create(keep, [keepSecret], [keepCert]);
+        const pre = makePreauth(app.id);
+        const keepPre = makePreauth(keep.id);
+        assert.equal(await s.preauthorizations.add(pre), true);
+        assert.equal(await s.preauthorizations.add(keepPre), true);
+        const approval = await s.approvals.upsert(makeApproval(app.id, user.id));
+        const keepApproval = await s.approvals.upsert(makeApproval(keep.id, user.id));
+        const token = makeToken(app.id, user.id);
+        const keepToken = makeToken(keep.id, user.id);
+        await s.accessTokens.insert(token);
+        await s.accessTokens.insert(keepToken);
+
+        assert.equal(await s.apps.delete(app.id), true);
+
+        assert.equal(await s.apps.findById(app.id), undefined);
+        assert.deepEqual(await s.apps.secrets(app.id), []);
+        assert.deepEqual(await s.apps.certificates(app.id), []);
+        assert.deepEqual(await s.preauthorizations.list(app.id), []);
+        assert.equal(await s.approvals.findById(approval.id), undefined);
+        assert.deepEqual(await s.approvals.list({ appId: app.id }), []);
+        assert.equal(await s.accessTokens.findById(token.id), undefined);
+        // Nothing of the other app is touched.
+        assert.deepEqual(await s.apps.findById(keep.id), keep);
+        assert.deepEqual(await s.apps.secrets(keep.id), [keepSecret]);
+        assert.deepEqual(await s.apps.certificates(keep.id), [keepCert]);
+        assert.deepEqual(await s.preauthorizations.list(keep.id), [keepPre]);
+        assert.deepEqual(await s.approvals.findById(keepApproval.id), keepApproval);
+        assert.deepEqual(await s.accessTokens.findById(keepToken.id), keepToken);
+        assert.deepEqual(await s.users.findById(user.id), user);
+
+        assert.equal(await s.apps.delete(app.id), false);
+      });
+
+      test('list returns every app, oldest first', async () => {
+        const s = store();
+        const all = await s.apps.list();
+        // Apps that earlier tests created, in the order they were created.
+        assert.deepEqual(
+          all.map((a) => a.createdAt),
+          [...all.map((a) => a.createdAt)].sort((x, y) => x - y),
+        );
+        const extra = makeApp({ createdAt: T + 10_000_000, updatedAt: T + 10_000_000 });
+        await s.apps.create(extra, [], []);
+        const now = await s.apps.list();
+        assert.equal(now.length, all.length + 1);
+        assert.deepEqual(now.at(-1), extra);
+      });
+    });
+
+    describe('apps list on an empty store', () => {
+      const store = useStore(kind);
+
+      test('list is empty, then holds exactly the apps created, oldest first', async () => {
+        const s = store();
+        assert.deepEqual(await s.apps.list(), []);
+        const b = makeApp({ createdAt: T + 2, updatedAt: T + 2 });
+        const a = makeApp({ createdAt: T + 1, updatedAt: T + 1 });
+        await s.apps.create(b, [], []);
+        await s.apps.create(a, [], []);
+        assert.deepEqual(await s.apps.list(), [a, b]);
+      });
+    });
+
+    describe('users', () => {
+      const store = useStore(kind);
+
+      test('create, then find by id and by username; list is ordered by username', async () => {
+        const s = store();
+        assert.deepEqual(await s.users.list(), []);
+        const bob = makeUser({ username: 'bob@x.com', passwordHash: null, email: null, firstName: null });
+        const amy = makeUser({ username: 'amy@x.com', active: false, lastName: null });
+        assert.equal(await s.users.create(bob), true);
+        assert.equal(await s.users.create(amy), true);
+        assert.deepEqual(await s.users.findById(bob.id), bob);
+        assert.deepEqual(await s.users.findByUsername('amy@x.com'), amy);
+        assert.deepEqual(await s.users.list(), [amy, bob]);
+        assert.equal(await s.users.findById(newId(KeyPrefix.user)), undefined);
+        assert.equal(await s.users.findByUsername('nobody@x.com'), undefined);
+      });
+
+      test('create is false on a duplicate username and keeps the first user', async () => {
+        const s = store();
+        const first = makeUser();
+        assert.equal(await s.users.create(first), true);
+        const dup = makeUser({ username: first.username });
+        assert.equal(await s.users.create(dup), false);
+        assert.equal(await s.users.findById(dup.id), undefined);
+        assert.deepEqual(await s.users.findByUsername(first.username), first);
+      });
+
+      test('username lookup is exact and case-sensitive', async () => {
+        const s = store();
+        const upper = makeUser({ username: 'Alice@x.com' });
+        assert.equal(await s.users.create(upper), true);
+        assert.equal(await s.users.findByUsername('alice@x.com'), undefined);
+        assert.equal(await s.users.findByUsername('ALICE@X.COM'), undefined);
+        assert.equal(await s.users.findByUsername('Alice@x.com '), undefined);
+        assert.deepEqual(await s.users.findByUsername('Alice@x.com'), upper);
+        // Usernames differing only in case are distinct users, each found by its exact spelling.
+        const lower = makeUser({ username: 'alice@x.com' });
+        assert.equal(await s.users.create(lower), true);
+        assert.deepEqual(await s.users.findByUsername('alice@x.com'), lower);
+        assert.deepEqual(await s.users.findByUsername('Alice@x.com'), upper);
+      });
+
+      test('update rewrites the user; false when renaming onto a taken username', async () => {
+        const s = store();
+        const u = makeUser();
+        const taken = makeUser();
+        assert.equal(await s.users.create(u), true);
+        assert.equal(await s.users.create(taken), true);
+        const renamed: User = {
+          ...u,
+          username: `renamed.${u.username}`,
+          passwordHash: null,
+          email: 'new@example.com',
+          firstName: null,
+          lastName: 'New',
+          profile: 'System Administrator',
+          active: false,
+          updatedAt: u.updatedAt + 1000,
+        };
+        assert.equal(await s.users.update(renamed), true);
+        assert.deepEqual(await s.users.findById(u.id), renamed);
+        assert.equal(await s.users.findByUsername(u.username), undefined);
+        assert.equal(await s.users.update({ ...renamed, username: taken.username, lastName: 'X' }), false);
+        assert.deepEqual(await s.users.findById(u.id), renamed);
+        assert.deepEqual(await s.users.findById(taken.id), taken);
+      });
+
+      test('delete removes the user with their approvals and tokens, and nobody else’s', async () => {
+        const s = store();
+        const app = makeApp();
+        await s.apps.create(app, [], []);
+        const u = makeUser();
+        const other = makeUser();
+        assert.equal(await s.users.create(u), true);
+        assert.equal(await s.users.create(other), true);
+        const approval = await s.approvals.upsert(makeApproval(app.id, u.id));
+        const otherApproval = await s.approvals.upsert(makeApproval(app.id, other.id));
+        const token = makeToken(app.id, u.id);
+        const otherToken = makeToken(app.id, other.id);
+        await s.accessTokens.insert(token);
+        await s.accessTokens.insert(otherToken);
+
+        assert.equal(await s.users.delete(u.id), true);
+
+        assert.equal(await s.users.findById(u.id), undefined);
+        assert.equal(await s.users.findByUsername(u.username), undefined);
+        assert.equal(await s.approvals.findById(approval.id), undefined);
+        assert.deepEqual(await s.approvals.list({ userId: u.id }), []);
+        assert.equal(await s.accessTokens.findById(token.id), undefined);
+        assert.deepEqual(await s.users.findById(other.id), other);
+        assert.deepEqual(await s.approvals.findById(otherApproval.id), otherApproval);
+        assert.deepEqual(await s.accessTokens.findById(otherToken.id), otherToken);
+        assert.deepEqual(await s.apps.findById(app.id), app);
+        assert.equal(await s.users.delete(u.id), false);
+      });
+    });
+
+    describe('preauthorizations', () => {
+      const store = useStore(kind);
+      let app: App;
+      let other: App;
+
+      before(async () => {
+        app = makeApp();
+        other = makeApp();
+        await store().apps.create(app, [], []);
+        await store().apps.create(other, [], []);
+      });
+
+      test('add, list in creation order; add is false on a duplicate kind+value for the app', async () => {
+        const s = store();
+        const byUser = makePreauth(app.id, { kind: 'user', value: 'ann@x.com' });
+        const byProfile = makePreauth(app.id, { kind: 'profile', value: 'Integration' });
+        assert.equal(await s.preauthorizations.add(byUser), true);
+        assert.equal(await s.preauthorizations.add(byProfile), true);
+        assert.equal(await s.preauthorizations.add(makePreauth(app.id, { kind: 'user', value: 'ann@x.com' })), false);
+        // Same value under the other kind, or for another app, is a different pre-authorization.
+        const sameValueOtherKind = makePreauth(app.id, { kind: 'profile', value: 'ann@x.com' });
+        assert.equal(await s.preauthorizations.add(sameValueOtherKind), true);
+        const otherApp = makePreauth(other.id, { kind: 'user', value: 'ann@x.com' });
+        assert.equal(await s.preauthorizations.add(otherApp), true);
+        assert.deepEqual(await s.preauthorizations.list(app.id), [byUser, byProfile, sameValueOtherKind]);
+        assert.deepEqual(await s.preauthorizations.list(other.id), [otherApp]);
+      });
+
+      test('covers by username, by profile, exactly, and never across apps', async () => {
+        const s = store();
+        assert.equal(await s.preauthorizations.covers(app.id, 'ann@x.com', 'Standard User'), true);
+        assert.equal(await s.preauthorizations.covers(app.id, 'someone@x.com', 'Integration'), true);
+        assert.equal(await s.preauthorizations.covers(app.id, 'someone@x.com', 'Standard User'), false);
+        assert.equal(await s.preauthorizations.covers(app.id, 'Ann@x.com', 'integration'), false);
+        // A username never matches a profile entry, nor a profile a user entry.
+        assert.equal(await s.preauthorizations.covers(app.id, 'Integration', 'Standard User'), false);
+        assert.equal(await s.preauthorizations.covers(other.id, 'someone@x.com', 'Integration'), false);
+        assert.equal(await s.preauthorizations.covers(other.id, 'ann@x.com', 'Standard User'), true);
+        assert.equal(
+          await s.preauthorizations.covers(newId(KeyPrefix.connectedApp), 'ann@x.com', 'Integration'),
+          false,
+        );
+      });
+
+      test('delete only within the owning app; then it no longer covers', async () => {
+        const s = store();
+        const [byUser, ...rest] = await s.preauthorizations.list(app.id);
+        assert.ok(byUser);
+        assert.equal(await s.preauthorizations.delete(other.id, byUser.id), false);
+        assert.equal(await s.preauthorizations.delete(app.id, byUser.id), true);
+        assert.equal(await s.preauthorizations.delete(app.id, byUser.id), false);
+        assert.deepEqual(await s.preauthorizations.list(app.id), rest);
+        assert.equal(await s.preauthorizations.covers(app.id, 'ann@x.com', 'Standard User'), false);
+      });
+    });
+
+    describe('approvals', () => {
+      const store = useStore(kind);
+      let app: App;
+      let app2: App;
+      let u1: User;
+      let u2: User;
+
+      before(async () => {
+        const s = store();
+        app = makeApp();
+        app2 = makeApp();
+        u1 = makeUser();
+        u2 = makeUser();
+        await s.apps.create(app, [], []);
+        await s.apps.create(app2, [], []);
+        assert.equal(await s.users.create(u1), true);
+        assert.equal(await s.users.create(u2), true);
+      });
+
+      test('upsert creates, then widens scopes to the union and keeps id and createdAt', async () => {
+        const s = store();
+        const first = makeApproval(app.id, u1.id, { scopes: ['api', 'id'], source: 'consent' });
+        assert.deepEqual(await s.approvals.upsert(first), first);
+        assert.deepEqual(await s.approvals.find(app.id, u1.id), first);
+
+        const second = makeApproval(app.id, u1.id, { scopes: ['id', 'refresh_token'], source: 'admin' });
+        const widened: Approval = {
+          ...first,
+          scopes: ['api', 'id', 'refresh_token'],
+          source: 'admin',
+          updatedAt: second.updatedAt,
+        };
+        assert.deepEqual(await s.approvals.upsert(second), widened);
+        assert.deepEqual(await s.approvals.find(app.id, u1.id), widened);
+        assert.deepEqual(await s.approvals.findById(first.id), widened);
+        assert.equal(await s.approvals.findById(second.id), undefined);
+
+        // A narrower approval never takes scopes away.
+        const third = makeApproval(app.id, u1.id, { scopes: ['api'], source: 'consent' });
+        const after3: Approval = { ...widened, source: 'consent', updatedAt: third.updatedAt };
+        assert.deepEqual(await s.approvals.upsert(third), after3);
+        assert.deepEqual(await s.approvals.find(app.id, u1.id), after3);
+      });
+
+      test('find, findById and list with each filter', async () => {
+        const s = store();
+        const a1 = await s.approvals.find(app.id, u1.id);
+        assert.ok(a1);
+        const a2 = makeApproval(app.id, u2.id);
+        const a3 = makeApproval(app2.id, u1.id);
+        await s.approvals.upsert(a2);
+        await s.approvals.upsert(a3);
+        assert.equal(await s.approvals.find(app2.id, u2.id), undefined);
+        assert.equal(await s.approvals.findById(newId(KeyPrefix.approval)), undefined);
+        assert.deepEqual(await s.approvals.findById(a3.id), a3);
+        assert.deepEqual(await s.approvals.list({}), [a1, a2, a3]);
+        assert.deepEqual(await s.approvals.list({ appId: app.id }), [a1, a2]);
+        assert.deepEqual(await s.approvals.list({ userId: u1.id }), [a1, a3]);
+        assert.deepEqual(await s.approvals.list({ appId: app2.id, userId: u1.id }), [a3]);
+        assert.deepEqual(await s.approvals.list({ appId: app2.id, userId: u2.id }), []);
+      });
+
+      test('delete is true once, then false', async () => {
+        const s = store();
+        const a = await s.approvals.find(app.id, u2.id);
+        assert.ok(a);
+        assert.equal(await s.approvals.delete(a.id), true);
+        assert.equal(await s.approvals.delete(a.id), false);
+        assert.equal(await s.approvals.find(app.id, u2.id), undefined);
+      });
+
+      test('10 concurrent upserts for one app+user leave exactly one row holding the union', async () => {
+        const s = store();
+        const user = makeUser();
+        assert.equal(await s.users.create(user), true);
+        const scopes = Array.from({ length: 10 }, (_, i) => `scope${i}`);
+        const results = await Promise.all(
+          scopes.map((sc) => s.approvals.upsert(makeApproval(app.id, user.id, { scopes: ['api', sc] }))),
+        );
+        const rows = await s.approvals.list({ appId: app.id, userId: user.id });
+        assert.equal(rows.length, 1);
+        const [row] = rows;
+        assert.ok(row);
+        assert.deepEqual(sorted(row.scopes), sorted(['api', ...scopes]));
+        // Every caller was told about the one row that exists.
+        assert.deepEqual(
+          results.map((r) => r.id),
+          results.map(() => row.id),
+        );
+      });
+    });
+
+    describe('access tokens', () => {
+      const store = useStore(kind);
+      let app: App;
+      let app2: App;
+      let u1: User;
+      let u2: User;
+
+      before(async () => {
+        const s = store();
+        app = makeApp();
+        app2 = makeApp();
+        u1 = makeUser();
+        u2 = makeUser();
+        await s.apps.create(app, [], []);
+        await s.apps.create(app2, [], []);
+        assert.equal(await s.users.create(u1), true);
+        assert.equal(await s.users.create(u2), true);
+      });
+
+      test('insert then findByHash and findById round-trip every field, ext JSON included', async () => {
+        const s = store();
+        const opaque = makeToken(app.id, u1.id, {
+          scopes: ['api', 'refresh_token'],
+          grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          ext: { tenant: 'acme', roles: ['a', 'b'], nested: { n: 1, ok: true, none: null } },
+        });
+        await s.accessTokens.insert(opaque);
+        assert.deepEqual(await s.accessTokens.findByHash(opaque.tokenHash!), opaque);
+        assert.deepEqual(await s.accessTokens.findById(opaque.id), opaque);
+        assert.equal(await s.accessTokens.findByHash('sha256-unknown'), undefined);
+        assert.equal(await s.accessTokens.findById(newId(KeyPrefix.token)), undefined);
+      });
+
+      test('JWT tokens have no hash and may have no ext; several can coexist', async () => {
+        const s = store();
+        const j1 = makeToken(app.id, u1.id, { format: 'jwt', tokenHash: null, ext: null });
+        const j2 = makeToken(app.id, u1.id, { format: 'jwt', tokenHash: null, ext: {} });
+        await s.accessTokens.insert(j1);
+        await s.accessTokens.insert(j2);
+        assert.deepEqual(await s.accessTokens.findById(j1.id), j1);
+        assert.deepEqual(await s.accessTokens.findById(j2.id), j2);
+      });
+
+      test('a duplicate token hash is rejected', async () => {
+        const s = store();
+        const t = makeToken(app.id, u1.id);
+        await s.accessTokens.insert(t);
+        await assert.rejects(s.accessTokens.insert(makeToken(app.id, u1.id, { tokenHash: t.tokenHash })));
+      });
+
+      test('revoke is true once, then false; unknown ids are false', async () => {
+        const s = store();
+        const t = makeToken(app.id, u1.id);
+        await s.accessTokens.insert(t);
+        assert.equal(await s.accessTokens.revoke(t.id, T + 111), true);
+        assert.equal(await s.accessTokens.revoke(t.id, T + 222), false);
+        assert.deepEqual(await s.accessTokens.findById(t.id), { ...t, revokedAt: T + 111 });
+        assert.equal(await s.accessTokens.revoke(newId(KeyPrefix.token), T), false);
+      });
+
+      test('revokeForAppUser revokes and counts only live tokens of that app and user', async () => {
+        const s = store();
+        const at = T + 50_000_000;
+        const live1 = makeToken(app2.id, u2.id, { expiresAt: at + 1 });
+        const live2 = makeToken(app2.id, u2.id, { expiresAt: at + 9_000_000 });
+        const expired = makeToken(app2.id, u2.id, { expiresAt: at });
+        const revoked = makeToken(app2.id, u2.id, { expiresAt: at + 1000, revokedAt: T + 7 });
+        const otherUser = makeToken(app2.id, u1.id, { expiresAt: at + 1000 });
+        const otherApp = makeToken(app.id, u2.id, { expiresAt: at + 1000 });
+        for (const t of [live1, live2, expired, revoked, otherUser, otherApp]) await s.accessTokens.insert(t);
+
+        assert.equal(await s.accessTokens.revokeForAppUser(app2.id, u2.id, at), 2);
+
+        assert.deepEqual(await s.accessTokens.findById(live1.id), { ...live1, revokedAt: at });
+        assert.deepEqual(await s.accessTokens.findById(live2.id), { ...live2, revokedAt: at });
+        assert.deepEqual(await s.accessTokens.findById(expired.id), expired);
+        assert.deepEqual(await s.accessTokens.findById(revoked.id), revoked);
+        assert.deepEqual(await s.accessTokens.findById(otherUser.id), otherUser);
+        assert.deepEqual(await s.accessTokens.findById(otherApp.id), otherApp);
+        assert.equal(await s.accessTokens.revokeForAppUser(app2.id, u2.id, at), 0);
+      });
+
+      test('purgeExpired deletes at most `limit` expired rows and nothing live', async () => {
+        const s = store();
+        // Far in the past, below every other token in this database.
+        const expired = Array.from({ length: 5 }, (_, i) =>
+          makeToken(app.id, u1.id, { issuedAt: 1000 + i, expiresAt: 2000 + i }),
+        );
+        const boundary = makeToken(app.id, u1.id, { issuedAt: 1000, expiresAt: 3000 });
+        for (const t of [...expired, boundary]) await s.accessTokens.insert(t);
+
+        assert.equal(await s.accessTokens.purgeExpired(3000, 3), 3);
+        assert.equal(await s.accessTokens.purgeExpired(3000, 3), 2);
+        assert.equal(await s.accessTokens.purgeExpired(3000, 3), 0);
+        for (const t of expired) assert.equal(await s.accessTokens.findById(t.id), undefined);
+        // expires_at == before is not "expired before".
+        assert.deepEqual(await s.accessTokens.findById(boundary.id), boundary);
+        assert.equal(await s.accessTokens.purgeExpired(3001, 10), 1);
+        assert.equal(await s.accessTokens.findById(boundary.id), undefined);
+      });
+    });
+
+    describe('replay', () => {
+      const store = useStore(kind);
+
+      test('consume is true the first time and false on replay', async () => {
+        const s = store();
+        assert.equal(await s.replay.consume('iss:jti-1', T + 300_000, T), true);
+        assert.equal(await s.replay.consume('iss:jti-1', T + 300_000, T), false);
+        assert.equal(await s.replay.consume('iss:jti-1', T + 900_000, T + 299_999), false);
+        assert.equal(await s.replay.consume('iss:jti-2', T + 300_000, T), true);
+        // Keys are exact: a case change is another key.
+        assert.equal(await s.replay.consume('ISS:JTI-1', T + 300_000, T), true);
+      });
+
+      test('50 parallel consumes of one key: exactly one true', async () => {
+        const s = store();
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () => s.replay.consume('iss:race', T + 300_000, T)),
+        );
+        assert.equal(results.filter((r) => r).length, 1);
+        assert.equal(results.filter((r) => !r).length, 49);
+      });
+
+      test('an expired record is taken over, and then blocks until its new expiry', async () => {
+        const s = store();
+        assert.equal(await s.replay.consume('iss:exp', T + 1000, T), true);
+        assert.equal(await s.replay.consume('iss:exp', T + 5000, T + 999), false);
+        assert.equal(await s.replay.consume('iss:exp', T + 5000, T + 1000), true);
+        assert.equal(await s.replay.consume('iss:exp', T + 9000, T + 4999), false);
+        assert.equal(await s.replay.consume('iss:exp', T + 9000, T + 5000), true);
+      });
+
+      test('50 parallel takeovers of one expired key: exactly one true', async () => {
+        const s = store();
+        assert.equal(await s.replay.consume('iss:race-exp', T + 10, T), true);
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () => s.replay.consume('iss:race-exp', T + 1_000_000, T + 10)),
+        );
+        assert.equal(results.filter((r) => r).length, 1);
+      });
+
+      test('purgeExpired deletes at most `limit` records expired before the cut-off', async () => {
+        const s = store();
+        for (let i = 0; i < 4; i++) assert.equal(await s.replay.consume(`old-${i}`, 100 + i, 0), true);
+        assert.equal(await s.replay.consume('old-boundary', 200, 0), true);
+        assert.equal(await s.replay.purgeExpired(200, 3), 3);
+        assert.equal(await s.replay.purgeExpired(200, 3), 1);
+        assert.equal(await s.replay.purgeExpired(200, 3), 0);
+        // The boundary record (expires_at == before) still blocks a replay at time 199.
+        assert.equal(await s.replay.consume('old-boundary', 500, 199), false);
+        // Purged keys are gone, so they can be consumed again.
+        assert.equal(await s.replay.consume('old-0', 500, 0), true);
+      });
+    });
+
+    describe('signing keys', () => {
+      const store = useStore(kind);
+
+      test('insert, list oldest first, retire true once', async () => {
+        const s = store();
+        assert.deepEqual(await s.signingKeys.list(), []);
+        const newer = makeKey({ createdAt: T + 2000, alg: 'RS256' });
+        const older = makeKey({ createdAt: T + 1000 });
+        const retired = makeKey({ createdAt: T + 3000, retiredAt: T + 3500 });
+        await s.signingKeys.insert(newer);
+        await s.signingKeys.insert(older);
+        await s.signingKeys.insert(retired);
+        assert.deepEqual(await s.signingKeys.list(), [older, newer, retired]);
+        await assert.rejects(s.signingKeys.insert({ ...older, alg: 'RS256' }));
+
+        assert.equal(await s.signingKeys.retire(older.kid, T + 9000), true);
+        assert.equal(await s.signingKeys.retire(older.kid, T + 9999), false);
+        assert.equal(await s.signingKeys.retire(retired.kid, T + 9999), false);
+        assert.equal(await s.signingKeys.retire('no-such-kid', T), false);
+        assert.deepEqual(await s.signingKeys.list(), [{ ...older, retiredAt: T + 9000 }, newer, retired]);
+      });
+    });
+
+    describe('audit', () => {
+      const store = useStore(kind);
+      const base: Omit<AuditEvent, 'at'> = {
+        event: 'token',
+        clientId: null,
+        userId: null,
+        username: null,
+        grantType: null,
+        result: 'success',
+        errorCode: null,
+        errorDescription: null,
+        sourceIp: null,
+      };
+      const events: AuditEvent[] = [
+        { ...base, at: T + 1, clientId: 'c1', userId: 'u1', username: 'a@x', grantType: 'client_credentials' },
+        {
+          ...base,
+          at: T + 2,
+          clientId: 'c1',
+          grantType: 'client_credentials',
+          result: 'failure',
+          errorCode: 'invalid_client',
+          errorDescription: 'bad secret',
+          sourceIp: '127.0.0.1',
+        },
+        { ...base, at: T + 3, clientId: 'c2', userId: 'u2', username: 'b@x', grantType: 'jwt-bearer' },
+        { ...base, at: T + 4, event: 'revoke', clientId: 'c2', userId: 'u1', username: 'a@x', sourceIp: '::1' },
+        { ...base, at: T + 5 },
+      ];
+      // What list() returns: the stored ids, newest first.
+      let stored: AuditEvent[];
+      const pick = (...ats: number[]) => stored.filter((e) => ats.includes(e.at - T));
+
+      before(async () => {
+        for (const e of events) await store().audit.record(e);
+      });
+
+      test('list without a filter returns every event, newest first, with ascending numeric ids', async () => {
+        stored = await store().audit.list({});
+        assert.deepEqual(
+          stored.map(({ id: _, ...e }) => e),
+          [...events].reverse(),
+        );
+        const ids = stored.map((e) => e.id);
+        for (const id of ids) assert.equal(typeof id, 'number');
+        assert.deepEqual(
+          ids,
+          [...ids].sort((a, b) => b! - a!),
+        );
+        assert.equal(new Set(ids).size, events.length);
+      });
+
+      test('every filter, alone and combined', async () => {
+        const s = store();
+        assert.deepEqual(await s.audit.list({ clientId: 'c1' }), pick(2, 1));
+        assert.deepEqual(await s.audit.list({ userId: 'u1' }), pick(4, 1));
+        assert.deepEqual(await s.audit.list({ username: 'b@x' }), pick(3));
+        assert.deepEqual(await s.audit.list({ grantType: 'client_credentials' }), pick(2, 1));
+        assert.deepEqual(await s.audit.list({ result: 'failure' }), pick(2));
+        assert.deepEqual(await s.audit.list({ result: 'success' }), pick(5, 4, 3, 1));
+        assert.deepEqual(await s.audit.list({ since: T + 3 }), pick(5, 4, 3));
+        assert.deepEqual(await s.audit.list({ since: T + 6 }), []);
+        assert.deepEqual(await s.audit.list({ clientId: 'c2', userId: 'u1' }), pick(4));
+        assert.deepEqual(await s.audit.list({ clientId: 'c1', result: 'success', since: T + 1 }), pick(1));
+        assert.deepEqual(await s.audit.list({ clientId: 'nope' }), []);
+      });
+
+      test('limit keeps the newest events', async () => {
+        const s = store();
+        assert.deepEqual(await s.audit.list({ limit: 2 }), pick(5, 4));
+        assert.deepEqual(await s.audit.list({ result: 'success', limit: 3 }), pick(5, 4, 3));
+        assert.deepEqual(await s.audit.list({ limit: 1, since: T + 1, clientId: 'c1' }), pick(2));
+      });
+
+      test('without a limit, at most 100 events come back', async () => {
+        const s = store();
+        for (let i = 0; i < 101; i++) await s.audit.record({ ...base, at: T + 1000 + i, event: 'bulk' });
+        const page = await s.audit.list({});
+        assert.equal(page.length, 100);
+        assert.equal(page[0]!.at, T + 1100);
+        assert.equal(page[99]!.at, T + 1001);
+      });
+    });
+
+    describe('settings', () => {
+      const store = useStore(kind);
+
+      test('get is undefined for an unknown key; set then get; set overwrites', async () => {
+        const s = store();
+        assert.equal(await s.settings.get('k'), undefined);
+        await s.settings.set('k', 'v1');
+        assert.equal(await s.settings.get('k'), 'v1');
+        await s.settings.set('k', 'v2');
+        assert.equal(await s.settings.get('k'), 'v2');
+        await s.settings.set('empty', '');
+        assert.equal(await s.settings.get('empty'), '');
+      });
+
+      test('putIfAbsent stores when absent and otherwise returns what is stored', async () => {
+        const s = store();
+        assert.equal(await s.settings.putIfAbsent('p', 'first'), 'first');
+        assert.equal(await s.settings.putIfAbsent('p', 'second'), 'first');
+        assert.equal(await s.settings.get('p'), 'first');
+        assert.equal(await s.settings.putIfAbsent('k', 'ignored'), 'v2');
+      });
+
+      test('10 parallel putIfAbsent calls: one value wins and everyone is told it', async () => {
+        const s = store();
+        const values = Array.from({ length: 10 }, (_, i) => `candidate-${i}`);
+        const results = await Promise.all(values.map((v) => s.settings.putIfAbsent('race', v)));
+        const winner = await s.settings.get('race');
+        assert.ok(winner !== undefined && values.includes(winner));
+        assert.deepEqual(
+          results,
+          values.map(() => winner),
+        );
+      });
+    });
+
+    describe('open, migrations, ping and close', () => {
+      let db: TestDatabase;
+      before(async () => {
+        db = await freshDatabase(kind);
+      });
+      after(() => db.drop());
+
+      test('reopening runs no migration and keeps the data; numbers stay numbers', async () => {
+        const first = await openStore(db.url);
+        const app = makeApp({ createdAt: 4_102_444_800_123, updatedAt: 4_102_444_800_456 });
+        const user = makeUser({ createdAt: 4_102_444_800_789, updatedAt: 4_102_444_800_999 });
+        const token = makeToken(app.id, user.id, {
+          issuedAt: 4_102_444_800_001,
+          expiresAt: 4_102_444_900_001,
+          revokedAt: 4_102_444_800_002,
+        });
+        try {
+          await first.apps.create(app, [makeSecret(app.id, { createdAt: 4_102_444_800_003 })], []);
+          assert.equal(await first.users.create(user), true);
+          await first.accessTokens.insert(token);
+          await first.audit.record({
+            at: 4_102_444_800_004,
+            event: 'token',
+            clientId: null,
+            userId: null,
+            username: null,
+            grantType: null,
+            result: 'success',
+            errorCode: null,
+            errorDescription: null,
+            sourceIp: null,
+          });
+        } finally {
+          await first.close();
+        }
+        const migrated = await migrationRows(db.url);
+        assert.deepEqual(
+          migrated.map((r) => r.name),
+          ['0001_initial'],
+        );
+
+        const second = await openStore(db.url);
+        try {
+          assert.deepEqual(await migrationRows(db.url), migrated);
+          assert.deepEqual(await second.apps.findById(app.id), app);
+          assert.deepEqual(await second.users.findById(user.id), user);
+          const t = await second.accessTokens.findById(token.id);
+          assert.deepEqual(t, token);
+          // Explicit, because a BIGINT parsed as a string would look alike in a message.
+          assert.equal(typeof t?.issuedAt, 'number');
+          assert.equal(typeof t?.expiresAt, 'number');
+          assert.equal(typeof t?.revokedAt, 'number');
+          const [secret] = await second.apps.secrets(app.id);
+          assert.equal(secret?.createdAt, 4_102_444_800_003);
+          const [event] = await second.audit.list({});
+          assert.equal(event?.id, 1);
+          assert.equal(event?.at, 4_102_444_800_004);
+        } finally {
+          await second.close();
+        }
+      });
+
+      test('two stores opened at once on a fresh database both come up, migrated once', async () => {
+        const fresh = await freshDatabase(kind);
+        try {
+          const stores = await Promise.all([openStore(fresh.url), openStore(fresh.url)]);
+          try {
+            assert.equal(await stores[0].settings.putIfAbsent('x', 'a'), 'a');
+            assert.equal(await stores[1].settings.get('x'), 'a');
+          } finally {
+            await Promise.all(stores.map((s) => s.close()));
+          }
+          assert.deepEqual(
+            (await migrationRows(fresh.url)).map((r) => r.name),
+            ['0001_initial'],
+          );
+        } finally {
+          await fresh.drop();
+        }
+      });
+
+      test('ping resolves on an open store; after close, calls reject instead of hanging', { timeout: 10_000 }, async () => {
+        const s = await openStore(db.url);
+        assert.equal(s.dialect, kind);
+        assert.equal(await s.ping(), undefined);
+        await s.close();
+        await assert.rejects(s.ping());
+        await assert.rejects(s.users.findById(newId(KeyPrefix.user)));
+        await assert.rejects(s.replay.consume('after-close', T + 1, T));
+      });
+    });
+  });
+}
