@@ -61,6 +61,8 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface TestServer extends RunningServer {
   kind: DbKind;
+  /** The database this server runs on (a fresh one per server). */
+  databaseUrl: string;
   adminToken: string;
   /** Stops the server and drops its database. */
   stop(): Promise<void>;
@@ -122,6 +124,7 @@ export async function startTestServer(
   const t: TestServer = {
     ...server,
     kind,
+    databaseUrl: db.url,
     adminToken: ADMIN_TOKEN,
     async stop() {
       await server.close();

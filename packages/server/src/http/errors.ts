@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isOAuthError, OAuthError } from '../oauth/errors.ts';
+import { isStoreUnavailable } from './unavailable.ts';
 
 export function oauthErrorBody(e: OAuthError): Record<string, string> {
   return {
@@ -41,12 +42,20 @@ export function toOAuthError(err: unknown): OAuthError {
     const code = fe.statusCode === 404 ? 'not_found' : 'invalid_request';
     return new OAuthError(code, desc, { status: fe.statusCode === 413 ? 413 : undefined });
   }
+  if (isStoreUnavailable(err)) {
+    return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable; retry later', {
+      cause: err,
+    });
+  }
   return new OAuthError('server_error', 'internal server error', { cause: err });
 }
 
 export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const e = toOAuthError(err);
-  if (e.status >= 500) req.log.error({ err }, 'request failed');
+  if (e.status === 503) {
+    reply.header('retry-after', '5');
+    req.log.warn({ code: (err as { code?: string }).code }, 'store unavailable');
+  } else if (e.status >= 500) req.log.error({ err }, 'request failed');
   else req.log.info({ code: e.code, detail: e.detail }, 'request refused');
   return sendOAuthError(reply, e);
 }

@@ -46,13 +46,22 @@ function sqliteDialect(path: string): SqliteDialect {
   return new SqliteDialect({ database: db });
 }
 
+function postgresPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client whose server connection dies (restart, failover, admin termination) emits
+  // 'error' on the pool; unhandled, that would crash the process. The pool drops the client and
+  // the next query opens a new connection, so logging nothing here is right.
+  pool.on('error', () => {});
+  return pool;
+}
+
 export async function openStore(url: string, opts: { poolSize?: number } = {}): Promise<Store> {
   const { dialect, target } = parseDatabaseUrl(url);
   const db = new Kysely<Database>({
     dialect:
       dialect === 'sqlite'
         ? sqliteDialect(target)
-        : new PostgresDialect({ pool: new pg.Pool({ connectionString: target, max: opts.poolSize ?? 10 }) }),
+        : new PostgresDialect({ pool: postgresPool(target, opts.poolSize ?? 10) }),
   });
   try {
     await migrate(db, dialect);
