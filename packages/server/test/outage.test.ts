@@ -26,6 +26,9 @@ describe('database outage (postgres)', () => {
       { authorization: auth },
     );
     assert.equal(ok.status, 200);
+    const before = await s.get('/readyz');
+    assert.equal(before.status, 200);
+    assert.deepEqual(before.body, { status: 'ready', checks: { store: 'ok', signingKey: 'ok' } });
 
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();
@@ -45,5 +48,11 @@ describe('database outage (postgres)', () => {
     assert.equal(r.headers.get('retry-after'), '5');
     assert.equal(r.headers.get('cache-control'), 'no-store');
     assert.doesNotMatch(r.text, /at .*\.ts:\d+/, 'no stack trace');
+
+    const ready = await s.get('/readyz');
+    assert.equal(ready.status, 503);
+    assert.deepEqual(ready.body, { status: 'not_ready', checks: { store: 'failing', signingKey: 'ok' } });
+    const live = await s.get('/healthz');
+    assert.equal(live.status, 200);
   });
 });

@@ -8,6 +8,7 @@ import { OAuthError } from '../oauth/errors.ts';
 import { resourceRoutes } from '../resource/index.ts';
 import { adminRoutes } from './admin/index.ts';
 import { errorHandler, sendOAuthError } from './errors.ts';
+import { healthRoutes } from './health.ts';
 import { introspectionRoutes } from './introspect.ts';
 import { metadataRoutes } from './metadata.ts';
 import { revocationRoutes } from './revoke.ts';
@@ -38,6 +39,7 @@ export function buildHttpApp(ctx: ServerContext, opts: HttpOptions = {}): Fastif
     sendOAuthError(reply, new OAuthError('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`)),
   );
 
+  healthRoutes(app, ctx);
   tokenRoutes(app, ctx);
   revocationRoutes(app, ctx);
   introspectionRoutes(app, ctx);
