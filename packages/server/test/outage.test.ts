@@ -26,9 +26,9 @@ describe('database outage (postgres)', () => {
       { authorization: auth },
     );
     assert.equal(ok.status, 200);
-    const before = await s.get('/readyz');
-    assert.equal(before.status, 200);
-    assert.deepEqual(before.body, { status: 'ready', checks: { store: 'ok', signingKey: 'ok' } });
+    const readyBefore = await s.get('/readyz');
+    assert.equal(readyBefore.status, 200);
+    assert.deepEqual(readyBefore.body, { status: 'ready', checks: { store: 'ok', signingKey: 'ok' } });
 
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();
