@@ -9,10 +9,10 @@ import { join, resolve } from 'node:path';
 import type { ServerContext } from './context.ts';
 import { KeyPrefix, newId } from './domain/ids.ts';
 import { generateSelfSigned } from './keys/x509.ts';
+import { API_VERSION } from './resource/versions.ts';
 import { createApp } from './services/apps.ts';
 import { createUser } from './services/users.ts';
 
-export const API_VERSION = '62.0';
 export const DEMO_USERNAME = 'demo@s2s.local';
 
 interface DemoFile {
