@@ -11,7 +11,14 @@ export interface AppPolicies {
   clientCredentials: { enabled: boolean; runAs: string | null };
   accessToken: { format: AccessTokenFormat; ttlSeconds: number };
   refreshToken: { policy: RefreshTokenPolicy; seconds: number | null; rotate: boolean };
-  assertion: { maxLifetimeSeconds: number };
+  assertion: {
+    maxLifetimeSeconds: number;
+    /**
+     * private_key_jwt: also accept the token endpoint URL as `aud` (rfc7523bis §4 says issuer
+     * only). Optional: apps stored before it existed read as false.
+     */
+    allowTokenEndpointAudience?: boolean;
+  };
 }
 
 export interface App {

@@ -17,7 +17,7 @@ export const DEFAULT_POLICIES: AppPolicies = {
   // Salesforce's default session timeout is 2 hours.
   accessToken: { format: 'opaque', ttlSeconds: 7200 },
   refreshToken: { policy: 'until_revoked', seconds: null, rotate: true },
-  assertion: { maxLifetimeSeconds: 300 },
+  assertion: { maxLifetimeSeconds: 300, allowTokenEndpointAudience: false },
 };
 
 const APP_FIELDS = [
@@ -100,9 +100,15 @@ function policies(o: Json, base: AppPolicies): AppPolicies {
   }
   if (o.assertion !== undefined) {
     const a = asObject(o.assertion, 'assertion');
-    onlyKeys(a, ['maxLifetimeSeconds'], 'assertion');
+    onlyKeys(a, ['maxLifetimeSeconds', 'allowTokenEndpointAudience'], 'assertion');
     if (a.maxLifetimeSeconds !== undefined) {
       p.assertion.maxLifetimeSeconds = int(a.maxLifetimeSeconds, 'assertion.maxLifetimeSeconds', 10, 3600);
+    }
+    if (a.allowTokenEndpointAudience !== undefined) {
+      p.assertion.allowTokenEndpointAudience = bool(
+        a.allowTokenEndpointAudience,
+        'assertion.allowTokenEndpointAudience',
+      );
     }
   }
   return p;
