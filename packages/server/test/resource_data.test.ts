@@ -195,7 +195,8 @@ for (const kind of DB_KINDS) {
     });
 
     test('access_token in the query is refused with 400 invalid_request (RFC 9700 §4.3.2)', async () => {
-      for (const headers of [{}, { authorization: `Bearer ${apiToken}` }]) {
+      const variants: Record<string, string>[] = [{}, { authorization: `Bearer ${apiToken}` }];
+      for (const headers of variants) {
         const r = await s.get(`${ROOT}?access_token=${encodeURIComponent(apiToken)}`, headers);
         assert.equal(r.status, 400);
         assert.deepEqual(r.body, [
