@@ -73,22 +73,12 @@ export class SqlApprovalStore implements ApprovalStore {
 
   async upsert(a: Approval): Promise<Approval> {
     return this.db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom('approvals')
-        .selectAll()
-        .where('app_id', '=', a.appId)
-        .where('user_id', '=', a.userId)
-        .executeTakeFirst();
-      if (existing) {
-        const scopes = [...new Set([...(JSON.parse(existing.scopes) as string[]), ...a.scopes])];
-        await trx
-          .updateTable('approvals')
-          .set({ scopes: JSON.stringify(scopes), source: a.source, updated_at: a.updatedAt })
-          .where('id', '=', existing.id)
-          .execute();
-        return { ...toApproval(existing), scopes, source: a.source, updatedAt: a.updatedAt };
-      }
-      await trx
+      // Insert, or touch the existing row, in one statement. On a conflict the
+      // row stays locked (PostgreSQL) until commit, and RETURNING gives its latest
+      // committed scopes, so concurrent upserts for one app+user queue up here
+      // instead of racing a select-then-insert (unique violation) or overwriting
+      // each other's scopes (lost update).
+      const row = await trx
         .insertInto('approvals')
         .values({
           id: a.id,
@@ -99,8 +89,18 @@ export class SqlApprovalStore implements ApprovalStore {
           created_at: a.createdAt,
           updated_at: a.updatedAt,
         })
-        .execute();
-      return a;
+        .onConflict((oc) => oc.columns(['app_id', 'user_id']).doUpdateSet({ updated_at: a.updatedAt }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const scopes = [...new Set([...(JSON.parse(row.scopes) as string[]), ...a.scopes])];
+      if (JSON.stringify(scopes) !== row.scopes || row.source !== a.source) {
+        await trx
+          .updateTable('approvals')
+          .set({ scopes: JSON.stringify(scopes), source: a.source })
+          .where('id', '=', row.id)
+          .execute();
+      }
+      return { ...toApproval(row), scopes, source: a.source };
     });
   }
 
