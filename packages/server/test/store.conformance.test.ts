@@ -4,6 +4,7 @@
  * database so that list/purge assertions can check exact results.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -186,6 +187,57 @@ async function migrationRows(url: string): Promise<MigrationRow[]> {
 }
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
+
+// A child process that loads the store code, says "ready", and opens the
+// database when told "go". Separate processes, because better-sqlite3 is
+// synchronous: two connections in one process cannot wait on each other's locks.
+const OPENER = `
+const { openStore } = await import(process.env.S2S_OPEN_TS);
+process.stdout.write('ready\\n');
+process.stdin.once('data', async () => {
+  try {
+    const s = await openStore(process.env.S2S_DB_URL);
+    await s.close();
+    process.stdout.write('opened\\n');
+  } catch (err) {
+    process.stdout.write('failed: ' + err.message + '\\n');
+  }
+  process.stdin.destroy();
+});
+`;
+
+interface Opener {
+  ready: Promise<void>;
+  go(): void;
+  /** The child's last line: "opened", or "failed: …". */
+  done: Promise<string>;
+}
+
+function startOpener(url: string): Opener {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', OPENER], {
+    env: {
+      ...process.env,
+      S2S_OPEN_TS: new URL('../src/store/open.ts', import.meta.url).href,
+      S2S_DB_URL: url,
+    },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let signalReady: () => void;
+  const ready = new Promise<void>((r) => {
+    signalReady = r;
+  });
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    out += chunk;
+    if (out.startsWith('ready\n')) signalReady();
+  });
+  const done = new Promise<string>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', () => resolve(out.trim().split('\n').at(-1) ?? ''));
+  });
+  return { ready, done, go: () => child.stdin.write('go\n') };
+}
 
 for (const kind of DB_KINDS) {
   describe(`store conformance (${kind})`, () => {
@@ -424,6 +476,15 @@ for (const kind of DB_KINDS) {
         assert.deepEqual(await s.users.findByUsername(first.username), first);
       });
 
+      test('10 parallel creates of one username: exactly one true', async () => {
+        const s = store();
+        const users = Array.from({ length: 10 }, () => makeUser({ username: 'race@x.com' }));
+        const results = await Promise.all(users.map((u) => s.users.create(u)));
+        assert.equal(results.filter((r) => r).length, 1);
+        const winner = users[results.indexOf(true)];
+        assert.deepEqual(await s.users.findByUsername('race@x.com'), winner);
+      });
+
       test('username lookup is exact and case-sensitive', async () => {
         const s = store();
         const upper = makeUser({ username: 'Alice@x.com' });
@@ -512,7 +573,10 @@ for (const kind of DB_KINDS) {
         const byProfile = makePreauth(app.id, { kind: 'profile', value: 'Integration' });
         assert.equal(await s.preauthorizations.add(byUser), true);
         assert.equal(await s.preauthorizations.add(byProfile), true);
-        assert.equal(await s.preauthorizations.add(makePreauth(app.id, { kind: 'user', value: 'ann@x.com' })), false);
+        assert.equal(
+          await s.preauthorizations.add(makePreauth(app.id, { kind: 'user', value: 'ann@x.com' })),
+          false,
+        );
         // Same value under the other kind, or for another app, is a different pre-authorization.
         const sameValueOtherKind = makePreauth(app.id, { kind: 'profile', value: 'ann@x.com' });
         assert.equal(await s.preauthorizations.add(sameValueOtherKind), true);
@@ -520,6 +584,25 @@ for (const kind of DB_KINDS) {
         assert.equal(await s.preauthorizations.add(otherApp), true);
         assert.deepEqual(await s.preauthorizations.list(app.id), [byUser, byProfile, sameValueOtherKind]);
         assert.deepEqual(await s.preauthorizations.list(other.id), [otherApp]);
+      });
+
+      test('10 parallel adds of one pre-authorization: exactly one true', async () => {
+        const s = store();
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            s.preauthorizations.add(makePreauth(other.id, { kind: 'profile', value: 'Race' })),
+          ),
+        );
+        assert.equal(results.filter((r) => r).length, 1);
+        const listed = await s.preauthorizations.list(other.id);
+        assert.deepEqual(
+          listed.filter((p) => p.value === 'Race').map((p) => p.kind),
+          ['profile'],
+        );
+        assert.equal(
+          await s.preauthorizations.delete(other.id, listed.find((p) => p.value === 'Race')!.id),
+          true,
+        );
       });
 
       test('covers by username, by profile, exactly, and never across apps', async () => {
@@ -702,6 +785,20 @@ for (const kind of DB_KINDS) {
         assert.equal(await s.accessTokens.revoke(newId(KeyPrefix.token), T), false);
       });
 
+      test('10 parallel revokes of one token: exactly one true', async () => {
+        const s = store();
+        const t = makeToken(app.id, u1.id);
+        await s.accessTokens.insert(t);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => s.accessTokens.revoke(t.id, T + 1000 + i)),
+        );
+        assert.equal(results.filter((r) => r).length, 1);
+        assert.deepEqual(await s.accessTokens.findById(t.id), {
+          ...t,
+          revokedAt: T + 1000 + results.indexOf(true),
+        });
+      });
+
       test('revokeForAppUser revokes and counts only live tokens of that app and user', async () => {
         const s = store();
         const at = T + 50_000_000;
@@ -835,7 +932,14 @@ for (const kind of DB_KINDS) {
         sourceIp: null,
       };
       const events: AuditEvent[] = [
-        { ...base, at: T + 1, clientId: 'c1', userId: 'u1', username: 'a@x', grantType: 'client_credentials' },
+        {
+          ...base,
+          at: T + 1,
+          clientId: 'c1',
+          userId: 'u1',
+          username: 'a@x',
+          grantType: 'client_credentials',
+        },
         {
           ...base,
           at: T + 2,
@@ -847,7 +951,15 @@ for (const kind of DB_KINDS) {
           sourceIp: '127.0.0.1',
         },
         { ...base, at: T + 3, clientId: 'c2', userId: 'u2', username: 'b@x', grantType: 'jwt-bearer' },
-        { ...base, at: T + 4, event: 'revoke', clientId: 'c2', userId: 'u1', username: 'a@x', sourceIp: '::1' },
+        {
+          ...base,
+          at: T + 4,
+          event: 'revoke',
+          clientId: 'c2',
+          userId: 'u1',
+          username: 'a@x',
+          sourceIp: '::1',
+        },
         { ...base, at: T + 5 },
       ];
       // What list() returns: the stored ids, newest first.
@@ -1002,26 +1114,31 @@ for (const kind of DB_KINDS) {
         }
       });
 
-      test('two stores opened at once on a fresh database both come up, migrated once', async () => {
+      test('two processes opening a fresh database at once both come up; it is migrated once', async () => {
         const fresh = await freshDatabase(kind);
         try {
-          const stores = await Promise.all([openStore(fresh.url), openStore(fresh.url)]);
-          try {
-            assert.equal(await stores[0].settings.putIfAbsent('x', 'a'), 'a');
-            assert.equal(await stores[1].settings.get('x'), 'a');
-          } finally {
-            await Promise.all(stores.map((s) => s.close()));
-          }
+          const openers = [startOpener(fresh.url), startOpener(fresh.url)];
+          await Promise.all(openers.map((o) => o.ready));
+          for (const o of openers) o.go();
+          assert.deepEqual(await Promise.all(openers.map((o) => o.done)), ['opened', 'opened']);
           assert.deepEqual(
             (await migrationRows(fresh.url)).map((r) => r.name),
             ['0001_initial'],
           );
+          const s = await openStore(fresh.url);
+          try {
+            assert.equal(await s.ping(), undefined);
+          } finally {
+            await s.close();
+          }
         } finally {
           await fresh.drop();
         }
       });
 
-      test('ping resolves on an open store; after close, calls reject instead of hanging', { timeout: 10_000 }, async () => {
+      test('ping resolves on an open store; after close, calls reject instead of hanging', {
+        timeout: 10_000,
+      }, async () => {
         const s = await openStore(db.url);
         assert.equal(s.dialect, kind);
         assert.equal(await s.ping(), undefined);

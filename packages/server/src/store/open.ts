@@ -94,7 +94,22 @@ async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
     migrationTableName: 's2s_migrations',
     migrationLockTableName: 's2s_migrations_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+  // On PostgreSQL, Kysely runs all pending migrations in one transaction under an
+  // advisory lock. On SQLite it does neither (it assumes a single connection), so
+  // two processes opening one new file would both run 0001, and a failing
+  // migration would leave half a schema. BEGIN IMMEDIATE takes the write lock up
+  // front (waiting out busy_timeout): a second opener then sees the first one's
+  // finished work, and a failure rolls everything back. The dialect has one
+  // connection, so the migrator's statements all run inside this transaction.
+  if (dialect === 'sqlite') await sql`begin immediate`.execute(db);
+  let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>;
+  try {
+    outcome = await migrator.migrateToLatest();
+  } catch (err) {
+    outcome = { error: err };
+  }
+  if (dialect === 'sqlite') await sql.raw(outcome.error ? 'rollback' : 'commit').execute(db);
+  const { error, results } = outcome;
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(
