@@ -18,6 +18,11 @@ export interface AppPolicies {
      * only). Optional: apps stored before it existed read as false.
      */
     allowTokenEndpointAudience?: boolean;
+    /**
+     * SAML bearer: also accept RSA-SHA1 signatures and SHA-1 digests (RFC 6931 §2.1.1: not
+     * recommended). Optional: apps stored before it existed read as false.
+     */
+    allowSha1?: boolean;
   };
 }
 

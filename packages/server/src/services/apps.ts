@@ -17,7 +17,7 @@ export const DEFAULT_POLICIES: AppPolicies = {
   // Salesforce's default session timeout is 2 hours.
   accessToken: { format: 'opaque', ttlSeconds: 7200 },
   refreshToken: { policy: 'until_revoked', seconds: null, rotate: true },
-  assertion: { maxLifetimeSeconds: 300, allowTokenEndpointAudience: false },
+  assertion: { maxLifetimeSeconds: 300, allowTokenEndpointAudience: false, allowSha1: false },
 };
 
 const APP_FIELDS = [
@@ -100,7 +100,7 @@ function policies(o: Json, base: AppPolicies): AppPolicies {
   }
   if (o.assertion !== undefined) {
     const a = asObject(o.assertion, 'assertion');
-    onlyKeys(a, ['maxLifetimeSeconds', 'allowTokenEndpointAudience'], 'assertion');
+    onlyKeys(a, ['maxLifetimeSeconds', 'allowTokenEndpointAudience', 'allowSha1'], 'assertion');
     if (a.maxLifetimeSeconds !== undefined) {
       p.assertion.maxLifetimeSeconds = int(a.maxLifetimeSeconds, 'assertion.maxLifetimeSeconds', 10, 3600);
     }
@@ -110,6 +110,7 @@ function policies(o: Json, base: AppPolicies): AppPolicies {
         'assertion.allowTokenEndpointAudience',
       );
     }
+    if (a.allowSha1 !== undefined) p.assertion.allowSha1 = bool(a.allowSha1, 'assertion.allowSha1');
   }
   return p;
 }
