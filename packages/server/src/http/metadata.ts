@@ -4,10 +4,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
+import { ASSERTION_ALGORITHMS } from '../oauth/assertions/keys.ts';
 import { grants } from '../oauth/grants/index.ts';
 import { KNOWN_SCOPES } from '../oauth/scopes.ts';
 
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
 export function metadata(ctx: ServerContext): Record<string, unknown> {
   const base = ctx.settings.issuer;
@@ -21,6 +22,10 @@ export function metadata(ctx: ServerContext): Record<string, unknown> {
     grant_types_supported: [...grants.keys()],
     response_types_supported: [],
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    // RFC 8414 §2: required once private_key_jwt is listed for an endpoint.
+    token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+    introspection_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     scopes_supported: [...KNOWN_SCOPES],

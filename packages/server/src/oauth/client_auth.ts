@@ -1,11 +1,12 @@
 /**
  * Client authentication at the token, revocation and introspection endpoints.
- * Methods: client_secret_basic and client_secret_post (RFC 6749 §2.3.1); the
- * private_key_jwt method (RFC 7523 §2.2) plugs in through `assertionAuth`.
+ * Methods: client_secret_basic and client_secret_post (RFC 6749 §2.3.1), and
+ * private_key_jwt (RFC 7523 §2.2, in client_assertion.ts).
  */
 import type { ServerContext } from '../context.ts';
 import { digestEquals, sha256Hex } from '../domain/hashing.ts';
 import type { App } from '../domain/types.ts';
+import { authenticateWithAssertion, claimedClientId } from './client_assertion.ts';
 import { OAuthError } from './errors.ts';
 import type { Params } from './params.ts';
 
@@ -21,6 +22,7 @@ export interface AuthenticatedClient {
 /** What the request offered, before anything is checked. */
 export interface ClientCredentials {
   method: ClientAuthMethod;
+  /** As claimed, unverified: for private_key_jwt, `client_id` or else the assertion's `iss`. */
   clientId?: string;
   secret?: string;
   assertion?: string;
@@ -74,7 +76,7 @@ export function readClientCredentials(params: Params, authorization: string | un
       throw new OAuthError('invalid_request', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE_JWT}`);
     }
     if (assertion === undefined) throw new OAuthError('invalid_request', 'client_assertion is missing');
-    return { method: 'private_key_jwt', clientId: bodyId, assertion };
+    return { method: 'private_key_jwt', clientId: claimedClientId(bodyId, assertion), assertion };
   }
   return { method: 'none', clientId: bodyId };
 }
@@ -135,7 +137,7 @@ export async function authenticateClient(
     case 'client_secret_post':
       return authenticateWithSecret(ctx, creds);
     case 'private_key_jwt':
-      throw new OAuthError('invalid_client', 'private_key_jwt is not supported yet');
+      return authenticateWithAssertion(ctx, creds);
     case 'none':
       return null;
   }
