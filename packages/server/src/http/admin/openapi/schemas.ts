@@ -26,6 +26,7 @@ function policies(required: boolean): Record<string, Schema> {
     }),
     assertion: o({
       maxLifetimeSeconds: int(10, 3600, 'longest accepted exp − iat of a JWT bearer assertion'),
+      allowTokenEndpointAudience: bool('private_key_jwt: also accept the token endpoint URL as aud'),
     }),
   };
 }
