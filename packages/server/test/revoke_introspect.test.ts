@@ -215,7 +215,8 @@ for (const kind of DB_KINDS) {
 
       test('no client authentication is 401 invalid_client (RFC 7662 §2.1)', async () => {
         const token = await opaque.mint();
-        for (const params of [{ token }, { token, client_id: opaque.clientId }]) {
+        const variants: Record<string, string>[] = [{ token }, { token, client_id: opaque.clientId }];
+        for (const params of variants) {
           const r = await s.form(INTROSPECT, params);
           assert.equal(r.status, 401);
           assert.deepEqual(r.body, {
