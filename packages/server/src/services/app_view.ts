@@ -4,6 +4,7 @@
  */
 import type { ServerContext } from '../context.ts';
 import type { App, AppCertificate, AppSecret } from '../domain/types.ts';
+import { DEFAULT_POLICIES } from './apps.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -31,10 +32,11 @@ export function appView(app: App, certificates: AppCertificate[], secrets: AppSe
     scopes: app.scopes,
     callbackUrls: app.callbackUrls,
     permittedUsers: p.permittedUsers,
-    clientCredentials: { ...p.clientCredentials },
-    accessToken: { ...p.accessToken },
-    refreshToken: { ...p.refreshToken },
-    assertion: { ...p.assertion },
+    // Policy fields added later are optional in stored apps: their defaults fill the gaps.
+    clientCredentials: { ...DEFAULT_POLICIES.clientCredentials, ...p.clientCredentials },
+    accessToken: { ...DEFAULT_POLICIES.accessToken, ...p.accessToken },
+    refreshToken: { ...DEFAULT_POLICIES.refreshToken, ...p.refreshToken },
+    assertion: { ...DEFAULT_POLICIES.assertion, ...p.assertion },
     certificates: certificates.map((c) => certificateView(c, now)),
     secrets: secrets.map(secretView),
     createdAt: iso(app.createdAt),

@@ -27,6 +27,7 @@ function policies(required: boolean): Record<string, Schema> {
     assertion: o({
       maxLifetimeSeconds: int(10, 3600, 'longest accepted exp − iat of a JWT bearer assertion'),
       allowTokenEndpointAudience: bool('private_key_jwt: also accept the token endpoint URL as aud'),
+      allowSha1: bool('SAML bearer: also accept RSA-SHA1 signatures and SHA-1 digests (RFC 6931 §2.1.1)'),
     }),
   };
 }
