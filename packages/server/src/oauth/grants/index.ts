@@ -3,8 +3,9 @@
 import { client_credentials } from './client_credentials.ts';
 import type { Grant } from './grant.ts';
 import { jwt_bearer } from './jwt_bearer.ts';
+import { saml2_bearer } from './saml2_bearer.ts';
 
-const ALL: Grant[] = [client_credentials, jwt_bearer];
+const ALL: Grant[] = [client_credentials, jwt_bearer, saml2_bearer];
 
 export const grants: ReadonlyMap<string, Grant> = (() => {
   const m = new Map<string, Grant>();

@@ -5,3 +5,12 @@ import { OAuthError } from '../errors.ts';
 export function invalidAssertion(description: string, detail?: string): OAuthError {
   return new OAuthError('invalid_grant', description, detail === undefined ? {} : { detail });
 }
+
+/**
+ * A library's error message, cut before anything that could quote the input
+ * (an element, an attribute value, a digest): assertions are never logged.
+ */
+export function safeMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split(/[<"'&]/, 1)[0]!.slice(0, 120);
+}

@@ -34,3 +34,4 @@ export function verifySamlAssertion(u: UntrustedSamlAssertion, o: SamlVerifyOpti
     clock: { now: o.now, skewMs: o.clockSkewSeconds * 1000 },
   });
 }
+export { samlReplayKey } from './replay.ts';

@@ -11,7 +11,7 @@
  */
 import { DOMParser, type Document, type Element, Node } from '@xmldom/xmldom';
 import { MAX_ASSERTION_BYTES, MAX_DEPTH } from './constants.ts';
-import { invalidAssertion } from './errors.ts';
+import { invalidAssertion, safeMessage } from './errors.ts';
 
 /** The attribute names XMLDSig implementations dereference `#id` against (xml-crypto: Id, ID, id). */
 const ID_ATTRIBUTES = new Set(['ID', 'Id', 'id']);
@@ -73,7 +73,7 @@ function parseStrict(xml: string): Document {
       },
     }).parseFromString(xml, 'text/xml');
   } catch (err) {
-    throw invalidAssertion('assertion is not well-formed XML', String((err as Error).message).slice(0, 200));
+    throw invalidAssertion('assertion is not well-formed XML', safeMessage(err));
   }
 }
 

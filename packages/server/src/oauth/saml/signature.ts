@@ -20,7 +20,7 @@ import {
 } from './algorithms.ts';
 import { ALLOWED_TRANSFORMS, C14N_EXC, NS } from './constants.ts';
 import { attr, childElements, exactlyOne, isElement } from './dom.ts';
-import { invalidAssertion } from './errors.ts';
+import { invalidAssertion, safeMessage } from './errors.ts';
 
 const EXC_C14N_NS = C14N_EXC;
 
@@ -124,7 +124,7 @@ function verifyWith(
   } catch (err) {
     if (/^invalid signature: the signature value/.test((err as Error).message))
       return { ok: false, reason: 'key' };
-    throw invalidAssertion('assertion signature could not be checked', (err as Error).message.slice(0, 200));
+    throw invalidAssertion('assertion signature could not be checked', safeMessage(err));
   }
   if (!valid) return { ok: false, reason: 'digest' };
   const refs = sx.getReferences();
