@@ -5,9 +5,18 @@
  * non-canonical base64url, HMAC with a public key as the secret …
  */
 import assert from 'node:assert/strict';
-import { constants, createHmac, createPrivateKey, type KeyObject, sign, webcrypto } from 'node:crypto';
+import {
+  constants,
+  createHmac,
+  createPrivateKey,
+  type KeyObject,
+  randomUUID,
+  sign,
+  webcrypto,
+} from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { OAuthError } from '../src/oauth/errors.ts';
+import type { TestServer } from './harness.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -150,3 +159,80 @@ export const FROZEN_NOW = Math.floor(Date.now() / 1000) * 1000;
 export const ISSUER = 'https://as.example.com';
 export const TOKEN_URL = `${ISSUER}/services/oauth2/token`;
 export const CLIENT_ID = '3MVG9test.client_id';
+
+/** Replaces one segment of a compact JWS. */
+export function swap(jwt: string, i: number, seg: string): string {
+  return jwt
+    .split('.')
+    .map((s, j) => (j === i ? seg : s))
+    .join('.');
+}
+
+/** The P-256 group order, for re-forming an ECDSA signature (r, s) as (r, n − s). */
+const P256_N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+
+export function malleate(jwt: string): string {
+  const sig = Buffer.from(jwt.split('.')[2] as string, 'base64url');
+  const s = BigInt(`0x${sig.subarray(32).toString('hex')}`);
+  const flipped = Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex');
+  return swap(jwt, 2, Buffer.concat([sig.subarray(0, 32), flipped]).toString('base64url'));
+}
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export const TOKEN_PATH = '/services/oauth2/token';
+
+/** An app with a registered certificate and a user, on a running test server. */
+export interface JwtApp {
+  clientId: string;
+  clientSecret: string;
+  key: TestKey;
+  username: string;
+  userId: string;
+}
+
+/**
+ * Creates a user and an app holding `key`'s certificate; pre-authorizes the
+ * user through the admin API unless `preauthorize` is false.
+ */
+export async function jwtApp(
+  s: TestServer,
+  key: TestKey,
+  o: { app?: Record<string, unknown>; user?: Record<string, unknown>; preauthorize?: boolean } = {},
+): Promise<JwtApp> {
+  const user = await s.newUser(o.user);
+  const { app, clientSecret } = await s.newApp({
+    scopes: ['api', 'id', 'refresh_token'],
+    certificates: [key.certificatePem],
+    permittedUsers: 'admin_approved',
+    ...o.app,
+  });
+  if (o.preauthorize !== false) {
+    const r = await s.admin('POST', `/admin/v1/apps/${app.clientId}/preauthorizations`, {
+      username: user.username,
+    });
+    assert.equal(r.status, 201, r.text);
+  }
+  return { clientId: app.clientId, clientSecret, key, username: user.username, userId: user.id };
+}
+
+/**
+ * A grant assertion for `a` at the server's (frozen) clock; `claims` override or
+ * add. It has a fresh jti, since the frozen clock would otherwise make equal
+ * assertions; pass `jti: undefined` for none.
+ */
+export function grantAssertion(
+  s: TestServer,
+  a: JwtApp,
+  claims: Record<string, unknown> = {},
+  opts: SignOptions = {},
+): string {
+  const now = Math.floor(s.ctx.now() / 1000);
+  const base = { iss: a.clientId, sub: a.username, aud: s.url, iat: now, exp: now + 120, jti: randomUUID() };
+  return signJwt({ ...base, ...claims }, a.key, opts);
+}
+
+/** Deletes every access-token row and says how many there were: "was a token written?". */
+export function drainTokens(s: TestServer): Promise<number> {
+  return s.ctx.store.accessTokens.purgeExpired(Number.MAX_SAFE_INTEGER, 1_000_000);
+}

@@ -13,9 +13,11 @@ import {
   FROZEN_NOW,
   ISSUER,
   makeKey,
+  malleate,
   rejectsWith,
   signature,
   signJwt,
+  swap,
   type TestKey,
 } from './assertions.ts';
 
@@ -45,23 +47,6 @@ interface Row {
 
 const x5tS256 = (k: TestKey) => new X509Certificate(k.certificatePem).fingerprint256.replace(/:/g, '');
 const thumb = (k: TestKey) => b64u(Buffer.from(x5tS256(k), 'hex'));
-
-/** Replaces one segment of a compact JWS. */
-const swap = (jwt: string, i: number, seg: string) =>
-  jwt
-    .split('.')
-    .map((s, j) => (j === i ? seg : s))
-    .join('.');
-
-/** The P-256 group order, for re-forming an ECDSA signature (r, s) as (r, n − s). */
-const P256_N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
-
-export function malleate(jwt: string): string {
-  const sig = Buffer.from(jwt.split('.')[2] as string, 'base64url');
-  const s = BigInt(`0x${sig.subarray(32).toString('hex')}`);
-  const flipped = Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex');
-  return swap(jwt, 2, Buffer.concat([sig.subarray(0, 32), flipped]).toString('base64url'));
-}
 
 const ROWS: Row[] = [
   { name: 'RS256 with a registered RSA certificate', make: (k) => signJwt(CLAIMS, k.a), ok: true },
