@@ -127,6 +127,24 @@ for (const kind of DB_KINDS) {
       }
     });
 
+    test('claims_supported are claims userinfo actually returns', async () => {
+      const user = await s.newUser({ email: 'c@example.com', firstName: 'C', lastName: 'D' });
+      const { app, clientSecret } = await s.newApp({
+        scopes: ['openid'],
+        clientCredentials: { enabled: true, runAs: user.username },
+      });
+      const t = await s.form(
+        '/services/oauth2/token',
+        { grant_type: 'client_credentials' },
+        { authorization: basic(app.clientId, clientSecret) },
+      );
+      const info = await s.get(new URL(meta.userinfo_endpoint).pathname, {
+        authorization: `Bearer ${t.body.access_token}`,
+      });
+      assert.equal(info.status, 200);
+      for (const claim of meta.claims_supported as string[]) assert.ok(claim in info.body, claim);
+    });
+
     test('/id/keys publishes public keys only, with kid, alg and use', async () => {
       const r = await s.get('/id/keys');
       assert.equal(r.status, 200);

@@ -1,8 +1,10 @@
 // Revocation (RFC 7009) and introspection (RFC 7662) of both access-token
 // formats, seen through the protected API as a real client would.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { decodeJwt } from 'jose';
+import { decodeJwt, importPKCS8, SignJWT } from 'jose';
+import { generateSelfSigned } from '../src/keys/x509.ts';
 import { API_VERSION } from '../src/resource/versions.ts';
 import { basic, DB_KINDS, startTestServer, type TestServer } from './harness.ts';
 
@@ -44,7 +46,7 @@ async function newClient(s: TestServer, format: 'opaque' | 'jwt'): Promise<Clien
 for (const kind of DB_KINDS) {
   describe(`revoke and introspect (${kind})`, () => {
     let s: TestServer;
-    let clock = Date.parse('2026-03-01T12:00:00Z');
+    let clock = Math.floor(Date.now() / 1000) * 1000;
     let opaque: Client;
     let jwt: Client;
     let other: Client;
@@ -228,6 +230,45 @@ for (const kind of DB_KINDS) {
         const wrong = await s.form(INTROSPECT, { token }, { authorization: basic(opaque.clientId, 'wrong') });
         assert.equal(wrong.status, 401);
         assert.equal(wrong.body.error, 'invalid_client');
+      });
+
+      test('private_key_jwt client authentication works here too, as the metadata advertises', async () => {
+        const pair = await generateSelfSigned({ cn: 'introspecting client', days: 1 });
+        const user = await s.newUser();
+        const { app } = await s.newApp({
+          scopes: ['api'],
+          certificates: [pair.certificatePem],
+          clientCredentials: { enabled: true, runAs: user.username },
+        });
+        const key = await importPKCS8(pair.privateKeyPem, 'RS256');
+        const assertion = () => {
+          const iat = Math.floor(clock / 1000);
+          return new SignJWT({ jti: randomUUID() })
+            .setProtectedHeader({ alg: 'RS256' })
+            .setIssuer(app.clientId)
+            .setSubject(app.clientId)
+            .setAudience(s.url)
+            .setIssuedAt(iat)
+            .setExpirationTime(iat + 60)
+            .sign(key);
+        };
+        const auth = async () => ({
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: await assertion(),
+        });
+        const minted = await s.form('/services/oauth2/token', {
+          grant_type: 'client_credentials',
+          ...(await auth()),
+        });
+        assert.equal(minted.status, 200, minted.text);
+        const token = minted.body.access_token;
+        const info = await s.form(INTROSPECT, { token, ...(await auth()) });
+        assert.equal(info.status, 200);
+        assert.equal(info.body.active, true);
+        assert.equal(info.body.client_id, app.clientId);
+        const revoked = await s.form(REVOKE, { token, ...(await auth()) });
+        assert.equal(revoked.status, 200);
+        await assertApiRefuses(token);
       });
 
       test('a missing token is 400 invalid_request', async () => {

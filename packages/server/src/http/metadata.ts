@@ -1,6 +1,7 @@
 /**
  * Discovery (RFC 8414, OpenID Connect Discovery) and the JWKS. Lists only what
- * is actually supported: grant types come from the grant registry.
+ * is actually supported: grant types come from the grant registry, and
+ * test/metadata.test.ts calls every advertised endpoint.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
@@ -8,7 +9,28 @@ import { ASSERTION_ALGORITHMS } from '../oauth/assertions/keys.ts';
 import { grants } from '../oauth/grants/index.ts';
 import { KNOWN_SCOPES } from '../oauth/scopes.ts';
 
+/**
+ * Client authentication methods (RFC 8414 §2), listed for the token,
+ * revocation and introspection endpoints alike: extend this one list.
+ */
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+
+/** The claims userinfo can return (resource/profile.ts), standard ones first. */
+const USERINFO_CLAIMS = [
+  'sub',
+  'name',
+  'given_name',
+  'family_name',
+  'nickname',
+  'preferred_username',
+  'email',
+  'email_verified',
+  'zoneinfo',
+  'locale',
+  'updated_at',
+  'user_id',
+  'organization_id',
+];
 
 export function metadata(ctx: ServerContext): Record<string, unknown> {
   const base = ctx.settings.issuer;
@@ -30,7 +52,7 @@ export function metadata(ctx: ServerContext): Record<string, unknown> {
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     scopes_supported: [...KNOWN_SCOPES],
     subject_types_supported: ['public'],
-    claims_supported: ['sub', 'user_id', 'organization_id', 'preferred_username', 'name', 'email'],
+    claims_supported: USERINFO_CLAIMS,
   };
 }
 
