@@ -35,6 +35,12 @@ export interface JwtAssertionInput {
   clockSkewSeconds: number;
   /** Epoch milliseconds. */
   now: number;
+  /**
+   * Called with the claims set once the signature has verified, before the
+   * claim rules run: lets the caller attribute a later refusal (expired, wrong
+   * aud …) to the signed `sub` in its audit trail.
+   */
+  onSignatureVerified?: (payload: Readonly<Record<string, unknown>>) => void;
 }
 
 export interface VerifiedAssertion {
@@ -77,6 +83,7 @@ export async function verifyJwtAssertion(input: JwtAssertionInput): Promise<Veri
   }
   // From here on parsed.payload is trusted: jose verified exactly these bytes.
   if (!verified) throw assertionError(purpose, 'signature', 'signature does not verify with any key');
+  input.onSignatureVerified?.(parsed.payload);
 
   const claims = checkClaims(parsed.payload, {
     purpose,

@@ -46,9 +46,12 @@ export const jwt_bearer: Grant = {
       maxLifetimeSeconds: app.policies.assertion.maxLifetimeSeconds,
       clockSkewSeconds: ctx.settings.clockSkewSeconds,
       now,
+      // Signed, so a refusal from here on (aud, exp …) is attributed to this user.
+      onSignatureVerified: (p) => {
+        if (typeof p.sub === 'string') req.audit.username = p.sub;
+      },
     });
     const { sub } = verified.claims;
-    req.audit.username = sub;
 
     // RFC 7521 §4.1 / RFC 6749 §5.2: a grant issued to another client is invalid_grant.
     const namedClient = req.client?.app.clientId ?? req.params.get('client_id');
