@@ -18,7 +18,7 @@ import * as x509 from '@peculiar/x509';
 import { OAuthError } from '../src/oauth/errors.ts';
 import type { TestServer } from './harness.ts';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(webcrypto as never);
 
 export type KeyKind = 'rsa' | 'ec256' | 'ec384' | 'ec521';
 
