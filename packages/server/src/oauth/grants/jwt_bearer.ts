@@ -14,6 +14,7 @@ import { verifyJwtAssertion } from '../assertions/jwt.ts';
 import { OAuthError } from '../errors.ts';
 import { required } from '../params.ts';
 import { parseScopeParam } from '../scopes.ts';
+import { requireSameClient } from './assertion_grant.ts';
 import type { Grant } from './grant.ts';
 import { assertionScopes, requirePermittedUser } from './permitted_users.ts';
 
@@ -54,10 +55,7 @@ export const jwt_bearer: Grant = {
     const { sub } = verified.claims;
 
     // RFC 7521 §4.1 / RFC 6749 §5.2: a grant issued to another client is invalid_grant.
-    const namedClient = req.client?.app.clientId ?? req.params.get('client_id');
-    if (namedClient !== undefined && namedClient !== app.clientId) {
-      throw new OAuthError('invalid_grant', 'the assertion was issued to another client');
-    }
+    requireSameClient(req, app);
     const ext = extraClaims(verified.payload);
     const requested = parseScopeParam(req.params.get('scope'));
 
