@@ -616,6 +616,22 @@ for (const kind of DB_KINDS) {
         );
       });
 
+      test('a user pre-authorization follows a rename and goes with the user', async () => {
+        const s = store();
+        const u = makeUser({ username: 'rename-me@x.com' });
+        assert.equal(await s.users.create(u), true);
+        assert.equal(
+          await s.preauthorizations.add(makePreauth(other.id, { kind: 'user', value: u.username })),
+          true,
+        );
+        assert.equal(await s.users.update({ ...u, username: 'renamed@x.com' }), true);
+        assert.equal(await s.preauthorizations.covers(other.id, 'renamed@x.com', 'Nobody'), true);
+        // A newcomer who takes the old name inherits nothing.
+        assert.equal(await s.preauthorizations.covers(other.id, 'rename-me@x.com', 'Nobody'), false);
+        assert.equal(await s.users.delete(u.id), true);
+        assert.equal(await s.preauthorizations.covers(other.id, 'renamed@x.com', 'Nobody'), false);
+      });
+
       test('delete only within the owning app; then it no longer covers', async () => {
         const s = store();
         const [byUser, ...rest] = await s.preauthorizations.list(app.id);

@@ -70,7 +70,24 @@ export class SqlUserStore implements UserStore {
   async update(user: User): Promise<boolean> {
     const { id, ...rest } = row(user);
     try {
-      await this.db.updateTable('users').set(rest).where('id', '=', id).execute();
+      await this.db.transaction().execute(async (trx) => {
+        const before = await trx
+          .selectFrom('users')
+          .select('username')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        await trx.updateTable('users').set(rest).where('id', '=', id).execute();
+        // Pre-authorizations name users by username: they follow a rename, so a later user who
+        // takes the old name does not inherit them.
+        if (before && before.username !== user.username) {
+          await trx
+            .updateTable('preauthorizations')
+            .set({ value: user.username })
+            .where('kind', '=', 'user')
+            .where('value', '=', before.username)
+            .execute();
+        }
+      });
       return true;
     } catch (err) {
       if (isUniqueViolation(err)) return false;
@@ -82,6 +99,15 @@ export class SqlUserStore implements UserStore {
     return this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('approvals').where('user_id', '=', id).execute();
       await trx.deleteFrom('access_tokens').where('user_id', '=', id).execute();
+      const gone = await trx.selectFrom('users').select('username').where('id', '=', id).executeTakeFirst();
+      if (gone) {
+        // Otherwise a new user with the same name would be pre-authorized from the start.
+        await trx
+          .deleteFrom('preauthorizations')
+          .where('kind', '=', 'user')
+          .where('value', '=', gone.username)
+          .execute();
+      }
       const r = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     });
