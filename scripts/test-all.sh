@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The README test command: installs what a fresh machine lacks, starts the services the
-# tests need (PostgreSQL, Redis), then runs lint, typecheck and every test.
+# tests need (PostgreSQL, Redis, Chromium for the browser tests), then runs lint, typecheck and every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
