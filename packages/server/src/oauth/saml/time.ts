@@ -11,7 +11,10 @@ export function parseSamlTime(value: string | undefined, what: string): number {
   if (value === undefined) throw invalidAssertion(`${what} is missing`);
   const m = DATE_TIME.exec(value);
   const ms = m ? Date.parse(`${m[1]}${(m[2] ?? '').slice(0, 4)}Z`) : Number.NaN;
-  if (!Number.isFinite(ms)) throw invalidAssertion(`${what} is not a UTC xs:dateTime`);
+  // Date.parse rolls 30 February over into March; a real date reads back unchanged.
+  if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 19) !== m?.[1]) {
+    throw invalidAssertion(`${what} is not a UTC xs:dateTime`);
+  }
   return ms;
 }
 
