@@ -37,7 +37,8 @@ export function registerApprovalCommands(admin: Command): void {
     .action(
       adminAction<{ clientId: string; username: string; scopes: string[] }>(async (c, _args, f) => {
         const r = (await c.client.request('POST', ['approvals'], f)) as Row;
-        approvalTable(c, [r]);
+        if (c.json) c.print(json(r));
+        else approvalTable(c, [r]);
       }),
     );
 
