@@ -74,6 +74,8 @@ export interface CredentialConfig {
   /** authorization_code: where the user logs in (or discovered from `issuer`). */
   authorizationEndpoint?: string;
   redirectUri?: string;
+  /** Extra authorization-request parameters (e.g. `prompt: consent` for `offline_access` in OpenID Connect). */
+  authorizationParams?: Record<string, string>;
   /** Renew this long before expiry (default 60 s; never more than half the token's lifetime). */
   refreshMarginSeconds?: number;
   /** Token lifetime to assume when the response has no `expires_in` and introspection is not used. */
@@ -126,6 +128,17 @@ const RESERVED_PARAMS = new Set([
   'scope',
 ]);
 
+/** Parameters of the authorization request the flow sets itself (RFC 6749 §4.1.1; RFC 7636 §4.3). */
+const RESERVED_AUTHORIZATION_PARAMS = new Set([
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+]);
+
 const KNOWN_FIELDS = new Set<string>([
   'name',
   'flow',
@@ -152,6 +165,7 @@ const KNOWN_FIELDS = new Set<string>([
   'refreshToken',
   'authorizationEndpoint',
   'redirectUri',
+  'authorizationParams',
   'refreshMarginSeconds',
   'tokenLifetimeSeconds',
   'introspect',
@@ -293,19 +307,30 @@ export function validateCredential(input: unknown): Credential {
     }
     c.claims = { ...(input.claims as Obj) };
   }
-  const stringMap = (field: 'samlAttributes' | 'tokenParams', reserved?: Set<string>) => {
+  const stringMap = (
+    field: 'samlAttributes' | 'tokenParams' | 'authorizationParams',
+    reserved?: Set<string>,
+  ) => {
     const v = input[field];
     if (v === undefined) return;
     if (!isObj(v)) fail(field, 'must be an object of strings or string lists');
     for (const [k, x] of Object.entries(v as Obj)) {
-      const ok = typeof x === 'string' || (Array.isArray(x) && x.every((y) => typeof y === 'string'));
-      if (!ok) fail(`${field}.${k}`, 'must be a string or a list of strings');
+      const list =
+        field !== 'authorizationParams' && Array.isArray(x) && x.every((y) => typeof y === 'string');
+      if (typeof x !== 'string' && !list) {
+        fail(
+          `${field}.${k}`,
+          field === 'authorizationParams' ? 'must be a string' : 'must be a string or a list of strings',
+        );
+      }
       if (reserved?.has(k)) fail(`${field}.${k}`, 'is set by the flow itself');
     }
-    c[field] = { ...(v as Record<string, string | string[]>) };
+    if (field === 'authorizationParams') c.authorizationParams = { ...(v as Record<string, string>) };
+    else c[field] = { ...(v as Record<string, string | string[]>) };
   };
   stringMap('samlAttributes');
   stringMap('tokenParams', RESERVED_PARAMS);
+  stringMap('authorizationParams', RESERVED_AUTHORIZATION_PARAMS);
 
   if (input.introspect !== undefined) {
     if (typeof input.introspect !== 'boolean') fail('introspect', 'must be true or false');

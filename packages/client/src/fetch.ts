@@ -72,7 +72,7 @@ export function authorizedFetch(o: AuthorizedFetchOptions): FetchFn {
       // A streamed body must be declared half-duplex (Fetch standard; undici requires it).
       request = new Request(
         url,
-        streamed && init && !('duplex' in init) ? { ...init, duplex: 'half' } : init,
+        streamed && init && !('duplex' in init) ? ({ ...init, duplex: 'half' } as RequestInit) : init,
       );
     }
     const send = (r: Request, t: TokenSet) => {

@@ -13,6 +13,11 @@ import { endpointsFor } from './endpoints.ts';
 import { authorizedFetch } from './fetch.ts';
 import { introspectExpiry } from './introspection.ts';
 import { loadSigningKey, type SigningKey } from './keys.ts';
+import {
+  beginAuthorization,
+  finishAuthorization,
+  type PendingAuthorization,
+} from './providers/authorization_code.ts';
 import { providerFor } from './providers/index.ts';
 import type { ProviderContext, TokenProvider } from './providers/types.ts';
 import type { FetchFn } from './token_request.ts';
@@ -130,6 +135,21 @@ export class NamedCredential {
       result: undefined,
     }));
     return got.token;
+  }
+
+  /** Authorization code + PKCE, step 1: the URL to open (RFC 6749 §4.1.1, RFC 7636 §4.3). */
+  beginAuthorization(opts: { redirectUri?: string } = {}): Promise<PendingAuthorization> {
+    return beginAuthorization(this.ctx, opts);
+  }
+
+  /**
+   * Step 2: given the URL the browser was sent back to, exchange the code and
+   * save the tokens (the refresh token included) before returning.
+   */
+  async finishAuthorization(pending: PendingAuthorization, callback: string | URL): Promise<TokenSet> {
+    const requestedAt = this.ctx.now();
+    const resp = await finishAuthorization(this.ctx, pending, callback);
+    return this.saveTokenResponse(resp, requestedAt);
   }
 
   /** Closes the store (connections it opened itself). */
