@@ -31,7 +31,10 @@ for (const kind of DB_KINDS) {
       s.form(TOKEN_PATH, { grant_type: JWT_BEARER, assertion, ...extra });
 
     before(async () => {
-      s = await startTestServer(kind, { now: () => FROZEN_NOW });
+      s = await startTestServer(kind, {
+        now: () => FROZEN_NOW,
+        config: { extraAudiences: ['https://login.salesforce.com'] },
+      });
       [key, attacker] = await Promise.all([makeKey('rsa'), makeKey('rsa')]);
       a = await jwtApp(s, key);
     });
@@ -65,6 +68,17 @@ for (const kind of DB_KINDS) {
         grantAssertion(s, a, { aud: `${s.url}/`, exp: FROZEN_NOW + 300, jti: undefined }),
       );
       assert.equal(r.status, 200, r.text);
+    });
+
+    test('aud may be the token endpoint URL or a configured extra (S2S_ACCEPTED_AUDIENCES)', async () => {
+      for (const aud of [
+        `${s.url}${TOKEN_PATH}`,
+        'https://login.salesforce.com',
+        [s.url, 'https://x.example'],
+      ]) {
+        const r = await token(grantAssertion(s, a, { aud }));
+        assert.equal(r.status, 200, `${JSON.stringify(aud)}: ${r.text}`);
+      }
     });
 
     test('a pre-authorized profile is enough', async () => {
@@ -121,7 +135,7 @@ for (const kind of DB_KINDS) {
       },
       {
         name: 'wrong aud',
-        make: () => ({ assertion: grantAssertion(s, a, { aud: 'https://login.salesforce.com' }) }),
+        make: () => ({ assertion: grantAssertion(s, a, { aud: 'https://test.salesforce.com' }) }),
         want: { status: 400, error: 'invalid_grant', error_description: 'audience is invalid' },
       },
       {
