@@ -359,6 +359,12 @@ const SIGNATURE: Row[] = [
     error: /comments/,
   },
   {
+    name: 'a NameID smuggled into KeyInfo (the enveloped transform leaves it unsigned)',
+    make: (k) =>
+      edited(k, (s) => s.replace('<ds:KeyInfo>', '<ds:KeyInfo><saml:NameID>admin@example.com</saml:NameID>')),
+    error: /signature contains elements that are not XML Signature/,
+  },
+  {
     name: 'an XMLDSig element outside the Signature',
     make: (k) =>
       param(k, {

@@ -23,6 +23,8 @@ import { attr, childElements, exactlyOne, isElement } from './dom.ts';
 import { invalidAssertion, safeMessage } from './errors.ts';
 
 const EXC_C14N_NS = C14N_EXC;
+/** XMLDSig, XMLDSig 1.1 (KeyInfo children), and exc-c14n's InclusiveNamespaces. */
+const SIGNATURE_NAMESPACES = new Set([NS.ds, 'http://www.w3.org/2009/xmldsig11#', EXC_C14N_NS]);
 
 function dsElements(root: Element): Element[] {
   const out: Element[] = [];
@@ -82,6 +84,11 @@ export function checkSignatureShape(root: Element, rootId: string, policy: Algor
   if (dsElements(root).some((e) => !isInside(e, sig))) {
     throw invalidAssertion('XML Signature elements found outside the signature');
   }
+  // Only signature vocabulary inside: the enveloped transform removes the Signature before
+  // digesting, so anything else in it (a NameID, an Assertion in Extensions) is unsigned.
+  const foreign = (el: Element): boolean =>
+    childElements(el).some((c) => !SIGNATURE_NAMESPACES.has(c.namespaceURI ?? '') || foreign(c));
+  if (foreign(sig)) throw invalidAssertion('signature contains elements that are not XML Signature');
   const parts = childElements(sig).map((k) => (k.namespaceURI === NS.ds ? k.localName : '?'));
   if (!/^SignedInfo,SignatureValue(,KeyInfo)?$/.test(parts.join(','))) {
     throw invalidAssertion('signature has unexpected content (one SignedInfo, a SignatureValue, KeyInfo)');
