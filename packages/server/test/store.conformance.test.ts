@@ -20,7 +20,8 @@ import type {
   SigningKey,
   User,
 } from '../src/domain/types.ts';
-import type { Store } from '../src/store/interfaces.ts';
+import type { AuthorizationCode, BrowserSession, LoginFailure, Store } from '../src/store/interfaces.ts';
+import { migrations } from '../src/store/migrations.ts';
 import { openStore, parseDatabaseUrl } from '../src/store/open.ts';
 import { DB_KINDS, type DbKind, freshDatabase, type TestDatabase } from './harness.ts';
 
@@ -1115,7 +1116,7 @@ for (const kind of DB_KINDS) {
         const migrated = await migrationRows(db.url);
         assert.deepEqual(
           migrated.map((r) => r.name),
-          ['0001_initial'],
+          Object.keys(migrations(kind)).sort(),
         );
 
         const second = await openStore(db.url);
@@ -1150,7 +1151,7 @@ for (const kind of DB_KINDS) {
           assert.deepEqual(await Promise.all(openers.map((o) => o.done)), ['opened', 'opened']);
           assert.deepEqual(
             (await migrationRows(fresh.url)).map((r) => r.name),
-            ['0001_initial'],
+            Object.keys(migrations(kind)).sort(),
           );
           const s = await openStore(fresh.url);
           try {
@@ -1199,6 +1200,295 @@ for (const kind of DB_KINDS) {
         await assert.rejects(s.ping());
         await assert.rejects(s.users.findById(newId(KeyPrefix.user)));
         await assert.rejects(s.replay.consume('after-close', T + 1, T));
+      });
+    });
+
+    // ---- authorization-code flow: codes, browser sessions, login throttle (migration 0003) ----
+
+    describe('authorization codes', () => {
+      const store = useStore(kind);
+      let app: App;
+      let user: User;
+      const code = (over: Partial<AuthorizationCode> = {}): AuthorizationCode => {
+        const n = next();
+        return {
+          codeHash: `code-hash-${n}`,
+          appId: app.id,
+          userId: user.id,
+          approvalId: newId(KeyPrefix.approval),
+          redirectUri: 'https://client.example/cb?x=1',
+          scopes: ['api', 'refresh_token'],
+          codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          createdAt: 4_102_444_800_000 + n,
+          expiresAt: 4_102_444_860_000 + n,
+          consumedAt: null,
+          accessTokenId: null,
+          refreshFamilyId: null,
+          reusedAt: null,
+          ...over,
+        };
+      };
+
+      before(async () => {
+        const s = store();
+        app = makeApp();
+        user = makeUser();
+        await s.apps.create(app, [], []);
+        assert.equal(await s.users.create(user), true);
+      });
+
+      test('insert and findByHash round-trip exactly (nulls and BIGINT times included)', async () => {
+        const s = store();
+        const c = code();
+        const bare = code({ approvalId: null, codeChallenge: null, scopes: [] });
+        await s.authorizationCodes.insert(c);
+        await s.authorizationCodes.insert(bare);
+        assert.deepEqual(await s.authorizationCodes.findByHash(c.codeHash), c);
+        assert.deepEqual(await s.authorizationCodes.findByHash(bare.codeHash), bare);
+        assert.equal(await s.authorizationCodes.findByHash('no-such-hash'), undefined);
+      });
+
+      test('consume is true once for a live code and records the access token id', async () => {
+        const s = store();
+        const c = code();
+        await s.authorizationCodes.insert(c);
+        const at = c.expiresAt - 1;
+        assert.equal(await s.authorizationCodes.consume(c.codeHash, at, 'at-1'), true);
+        assert.equal(await s.authorizationCodes.consume(c.codeHash, at, 'at-2'), false);
+        assert.deepEqual(await s.authorizationCodes.findByHash(c.codeHash), {
+          ...c,
+          consumedAt: at,
+          accessTokenId: 'at-1',
+        });
+        assert.equal(await s.authorizationCodes.consume('no-such-hash', at, 'at-3'), false);
+      });
+
+      test('an expired code is not consumed (expiresAt <= now)', async () => {
+        const s = store();
+        const c = code();
+        await s.authorizationCodes.insert(c);
+        assert.equal(await s.authorizationCodes.consume(c.codeHash, c.expiresAt, 'at'), false);
+        assert.equal((await s.authorizationCodes.findByHash(c.codeHash))?.consumedAt, null);
+      });
+
+      test('20 parallel consumes of one code: exactly one true', async () => {
+        const s = store();
+        const c = code();
+        await s.authorizationCodes.insert(c);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            s.authorizationCodes.consume(c.codeHash, c.createdAt, `at-${i}`),
+          ),
+        );
+        assert.equal(results.filter((r) => r).length, 1);
+        const winner = results.indexOf(true);
+        assert.equal((await s.authorizationCodes.findByHash(c.codeHash))?.accessTokenId, `at-${winner}`);
+      });
+
+      test('markReused flags only a consumed code, keeps the first time, and returns what it issued', async () => {
+        const s = store();
+        const c = code();
+        await s.authorizationCodes.insert(c);
+        assert.equal(await s.authorizationCodes.markReused(c.codeHash, c.createdAt), undefined);
+        assert.equal(await s.authorizationCodes.consume(c.codeHash, c.createdAt + 1, 'at-x'), true);
+        const withFamily = await s.authorizationCodes.setRefreshFamily(c.codeHash, 'family-x');
+        assert.equal(withFamily?.refreshFamilyId, 'family-x');
+        assert.equal(withFamily?.reusedAt, null);
+        const reused = await s.authorizationCodes.markReused(c.codeHash, c.createdAt + 2);
+        assert.deepEqual(reused, {
+          ...c,
+          consumedAt: c.createdAt + 1,
+          accessTokenId: 'at-x',
+          refreshFamilyId: 'family-x',
+          reusedAt: c.createdAt + 2,
+        });
+        assert.equal(
+          (await s.authorizationCodes.markReused(c.codeHash, c.createdAt + 9))?.reusedAt,
+          c.createdAt + 2,
+        );
+        assert.equal(await s.authorizationCodes.markReused('no-such-hash', c.createdAt), undefined);
+      });
+
+      test('setRefreshFamily after a reuse tells the caller (reusedAt set)', async () => {
+        const s = store();
+        const c = code();
+        await s.authorizationCodes.insert(c);
+        assert.equal(await s.authorizationCodes.consume(c.codeHash, c.createdAt, 'at-y'), true);
+        assert.ok(await s.authorizationCodes.markReused(c.codeHash, c.createdAt + 5));
+        const after = await s.authorizationCodes.setRefreshFamily(c.codeHash, 'family-y');
+        assert.equal(after?.reusedAt, c.createdAt + 5);
+        assert.equal(after?.refreshFamilyId, 'family-y');
+        assert.equal(await s.authorizationCodes.setRefreshFamily('no-such-hash', 'f'), undefined);
+      });
+
+      test('purgeExpired deletes at most `limit` codes expired before the cut-off', async () => {
+        const s = store();
+        const old = [1, 2, 3].map((i) => code({ expiresAt: 1000 + i, createdAt: 900 }));
+        for (const c of old) await s.authorizationCodes.insert(c);
+        const boundary = code({ expiresAt: 2000, createdAt: 900 });
+        await s.authorizationCodes.insert(boundary);
+        assert.equal(await s.authorizationCodes.purgeExpired(2000, 2), 2);
+        assert.equal(await s.authorizationCodes.purgeExpired(2000, 2), 1);
+        assert.equal(await s.authorizationCodes.purgeExpired(2000, 2), 0);
+        assert.ok(await s.authorizationCodes.findByHash(boundary.codeHash));
+      });
+
+      test("deleting the user or the app removes their codes and the user's sessions", async () => {
+        const s = store();
+        const u = makeUser();
+        const a = makeApp();
+        assert.equal(await s.users.create(u), true);
+        await s.apps.create(a, [], []);
+        const byUser = code({ userId: u.id });
+        const byApp = code({ appId: a.id });
+        await s.authorizationCodes.insert(byUser);
+        await s.authorizationCodes.insert(byApp);
+        await s.sessions.create({
+          idHash: 'sess-of-u',
+          userId: u.id,
+          csrfSecret: 'c',
+          createdAt: T,
+          expiresAt: T + 1,
+        });
+        assert.equal(await s.users.delete(u.id), true);
+        assert.equal(await s.apps.delete(a.id), true);
+        assert.equal(await s.authorizationCodes.findByHash(byUser.codeHash), undefined);
+        assert.equal(await s.authorizationCodes.findByHash(byApp.codeHash), undefined);
+        assert.equal(await s.sessions.find('sess-of-u', T), undefined);
+      });
+    });
+
+    describe('browser sessions', () => {
+      const store = useStore(kind);
+      let user: User;
+
+      before(async () => {
+        user = makeUser();
+        assert.equal(await store().users.create(user), true);
+      });
+
+      test('create and find round-trip; a session without a user is allowed', async () => {
+        const s = store();
+        const signedIn: BrowserSession = {
+          idHash: 'sess-1',
+          userId: user.id,
+          csrfSecret: 'csrf-1',
+          createdAt: 4_102_444_800_000,
+          expiresAt: 4_102_452_000_000,
+        };
+        const anonymous: BrowserSession = {
+          ...signedIn,
+          idHash: 'sess-2',
+          userId: null,
+          csrfSecret: 'csrf-2',
+        };
+        await s.sessions.create(signedIn);
+        await s.sessions.create(anonymous);
+        assert.deepEqual(await s.sessions.find('sess-1', signedIn.createdAt), signedIn);
+        assert.deepEqual(await s.sessions.find('sess-2', signedIn.createdAt), anonymous);
+        assert.equal(await s.sessions.find('sess-unknown', signedIn.createdAt), undefined);
+      });
+
+      test('find ignores an expired session (expiresAt <= now); delete is true once', async () => {
+        const s = store();
+        await s.sessions.create({
+          idHash: 'sess-exp',
+          userId: user.id,
+          csrfSecret: 'c',
+          createdAt: T,
+          expiresAt: T + 10,
+        });
+        assert.ok(await s.sessions.find('sess-exp', T + 9));
+        assert.equal(await s.sessions.find('sess-exp', T + 10), undefined);
+        assert.equal(await s.sessions.delete('sess-exp'), true);
+        assert.equal(await s.sessions.delete('sess-exp'), false);
+      });
+
+      test('purgeExpired deletes at most `limit` sessions expired before the cut-off', async () => {
+        const s = store();
+        for (let i = 0; i < 3; i++) {
+          await s.sessions.create({
+            idHash: `old-${i}`,
+            userId: null,
+            csrfSecret: 'c',
+            createdAt: 1,
+            expiresAt: 100 + i,
+          });
+        }
+        await s.sessions.create({
+          idHash: 'old-boundary',
+          userId: null,
+          csrfSecret: 'c',
+          createdAt: 1,
+          expiresAt: 200,
+        });
+        assert.equal(await s.sessions.purgeExpired(200, 2), 2);
+        assert.equal(await s.sessions.purgeExpired(200, 2), 1);
+        assert.equal(await s.sessions.purgeExpired(200, 2), 0);
+        assert.ok(await s.sessions.find('old-boundary', 199));
+      });
+    });
+
+    describe('login throttle', () => {
+      const store = useStore(kind);
+      const fail = (username: string, address: string, at: number): LoginFailure => ({
+        id: `lf-${next()}`,
+        username,
+        address,
+        at,
+      });
+
+      test('count per username and per address, from `since` inclusive', async () => {
+        const s = store();
+        await s.loginThrottle.record(fail('amy@x.com', '10.0.0.1', T));
+        await s.loginThrottle.record(fail('amy@x.com', '10.0.0.2', T + 10));
+        await s.loginThrottle.record(fail('bob@x.com', '10.0.0.1', T + 20));
+        await s.loginThrottle.record(fail('AMY@x.com', '10.0.0.3', T + 30));
+        assert.deepEqual(await s.loginThrottle.count('amy@x.com', '10.0.0.1', T), {
+          username: 2,
+          address: 2,
+        });
+        assert.deepEqual(await s.loginThrottle.count('amy@x.com', '10.0.0.1', T + 10), {
+          username: 1,
+          address: 1,
+        });
+        assert.deepEqual(await s.loginThrottle.count('amy@x.com', '10.0.0.1', T + 21), {
+          username: 0,
+          address: 0,
+        });
+        assert.deepEqual(await s.loginThrottle.count('nobody', '10.9.9.9', 0), { username: 0, address: 0 });
+      });
+
+      test('delete removes one record; clearUsername forgets a username but not its addresses', async () => {
+        const s = store();
+        const f = fail('cat@x.com', '10.1.0.1', T);
+        await s.loginThrottle.record(f);
+        await s.loginThrottle.record(fail('cat@x.com', '10.1.0.1', T + 1));
+        await s.loginThrottle.record(fail('dan@x.com', '10.1.0.1', T + 2));
+        assert.equal(await s.loginThrottle.delete(f.id), true);
+        assert.equal(await s.loginThrottle.delete(f.id), false);
+        assert.deepEqual(await s.loginThrottle.count('cat@x.com', '10.1.0.1', T), {
+          username: 1,
+          address: 2,
+        });
+        assert.equal(await s.loginThrottle.clearUsername('cat@x.com'), 1);
+        assert.deepEqual(await s.loginThrottle.count('cat@x.com', '10.1.0.1', T), {
+          username: 0,
+          address: 1,
+        });
+      });
+
+      test('purgeBefore deletes at most `limit` records older than the cut-off', async () => {
+        const s = store();
+        for (let i = 0; i < 3; i++) await s.loginThrottle.record(fail('old@x.com', '10.2.0.1', 100 + i));
+        await s.loginThrottle.record(fail('old@x.com', '10.2.0.1', 200));
+        assert.equal(await s.loginThrottle.purgeBefore(200, 2), 2);
+        assert.equal(await s.loginThrottle.purgeBefore(200, 2), 1);
+        assert.equal(await s.loginThrottle.purgeBefore(200, 2), 0);
+        assert.deepEqual(await s.loginThrottle.count('old@x.com', '10.2.0.1', 0), {
+          username: 1,
+          address: 1,
+        });
       });
     });
   });

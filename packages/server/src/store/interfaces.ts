@@ -111,6 +111,89 @@ export interface SettingsStore {
   set(key: string, value: string): Promise<void>;
 }
 
+/**
+ * An authorization code (RFC 6749 §4.1.2), stored by the SHA-256 of the code. Single use;
+ * the ids of what it issued are kept so a second use can revoke them (RFC 6749 §4.1.2).
+ */
+export interface AuthorizationCode {
+  codeHash: string;
+  appId: string;
+  userId: string;
+  /** The approval the user gave (null for a pre-authorized user of an admin_approved app). */
+  approvalId: string | null;
+  redirectUri: string;
+  scopes: string[];
+  /** RFC 7636 S256 challenge, or null when the request carried none. */
+  codeChallenge: string | null;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+  /** The access token issued for the code (its id, set when the code is consumed). */
+  accessTokenId: string | null;
+  /** The refresh token family started for the code, if any. */
+  refreshFamilyId: string | null;
+  /** When the code was first presented again after its use. */
+  reusedAt: number | null;
+}
+
+export interface AuthorizationCodeStore {
+  insert(c: AuthorizationCode): Promise<void>;
+  findByHash(codeHash: string): Promise<AuthorizationCode | undefined>;
+  /**
+   * Marks a live code used and records the id of the access token issued for it, in one
+   * `UPDATE … WHERE consumed_at IS NULL AND expires_at > now`: true for exactly one caller.
+   */
+  consume(codeHash: string, now: number, accessTokenId: string): Promise<boolean>;
+  /**
+   * Records the refresh family started for a consumed code. Returns the code as it is after
+   * the update, so the caller sees whether a second use came in meanwhile (`reusedAt`).
+   */
+  setRefreshFamily(codeHash: string, familyId: string): Promise<AuthorizationCode | undefined>;
+  /** Flags a consumed code as presented again; returns it (with what it issued), or undefined. */
+  markReused(codeHash: string, now: number): Promise<AuthorizationCode | undefined>;
+  /** Deletes codes that expired before `before`, at most `limit`. Returns how many. */
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
+/** A browser session of the login, consent and approvals pages (stored by the SHA-256 of its id). */
+export interface BrowserSession {
+  idHash: string;
+  /** Null before sign-in: the login form is CSRF-protected too (RFC 6749 §10.12). */
+  userId: string | null;
+  /** Secret the CSRF tokens of this session are derived from. */
+  csrfSecret: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface SessionStore {
+  create(s: BrowserSession): Promise<void>;
+  /** The session, if it exists and `expiresAt > now`. */
+  find(idHash: string, now: number): Promise<BrowserSession | undefined>;
+  delete(idHash: string): Promise<boolean>;
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
+/** One failed (or, until decided, pending) sign-in. */
+export interface LoginFailure {
+  id: string;
+  username: string;
+  address: string;
+  at: number;
+}
+
+export interface LoginThrottleStore {
+  record(f: LoginFailure): Promise<void>;
+  /** Failures with `at >= since` for that username and for that address. */
+  count(username: string, address: string, since: number): Promise<{ username: number; address: number }>;
+  delete(id: string): Promise<boolean>;
+  /** Forgets the failures of a username (after a successful sign-in). Returns how many. */
+  clearUsername(username: string): Promise<number>;
+  /** Deletes failures older than `before`, at most `limit`. Returns how many. */
+  purgeBefore(before: number, limit: number): Promise<number>;
+}
+
+/** A refresh token with the family it belongs to. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly apps: AppStore;
@@ -122,6 +205,9 @@ export interface Store {
   readonly signingKeys: SigningKeyStore;
   readonly audit: AuditStore;
   readonly settings: SettingsStore;
+  readonly authorizationCodes: AuthorizationCodeStore;
+  readonly sessions: SessionStore;
+  readonly loginThrottle: LoginThrottleStore;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

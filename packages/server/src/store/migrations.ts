@@ -142,9 +142,73 @@ function m0001(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * 0003: the authorization-code flow (RFC 6749 §4.1): single-use codes (stored as SHA-256),
+ * browser sessions of the login and consent pages, and failed sign-ins for throttling.
+ */
+function m0003(dialect: Dialect): Migration {
+  const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('authorization_codes')
+        .addColumn('code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('approval_id', 'text')
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('code_challenge', 'text')
+        .addColumn('created_at', int, (c) => c.notNull())
+        .addColumn('expires_at', int, (c) => c.notNull())
+        .addColumn('consumed_at', int)
+        .addColumn('access_token_id', 'text')
+        .addColumn('refresh_family_id', 'text')
+        .addColumn('reused_at', int)
+        .execute();
+      await db.schema
+        .createIndex('authorization_codes_expires')
+        .on('authorization_codes')
+        .column('expires_at')
+        .execute();
+      await db.schema
+        .createTable('browser_sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
+        .addColumn('csrf_secret', 'text', (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .addColumn('expires_at', int, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('browser_sessions_expires')
+        .on('browser_sessions')
+        .column('expires_at')
+        .execute();
+      await db.schema
+        .createTable('login_failures')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('at', int, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('login_failures_username')
+        .on('login_failures')
+        .columns(['username', 'at'])
+        .execute();
+      await db.schema
+        .createIndex('login_failures_address')
+        .on('login_failures')
+        .columns(['address', 'at'])
+        .execute();
+      await db.schema.createIndex('login_failures_at').on('login_failures').column('at').execute();
+    },
+  };
+}
+
 /** All migrations in order. Names sort lexically; never rename or edit a shipped one. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': m0001(dialect) };
+  return { '0001_initial': m0001(dialect), '0003_authorization': m0003(dialect) };
 }
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -12,7 +12,10 @@ import { type Dialect, migrationProvider } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { SqlApprovalStore, SqlPreauthorizationStore } from './sql/approvals.ts';
 import { SqlAppStore } from './sql/apps.ts';
+import { SqlAuthorizationCodeStore } from './sql/authorization_codes.ts';
+import { SqlLoginThrottleStore } from './sql/login_throttle.ts';
 import { SqlAuditStore, SqlSettingsStore, SqlSigningKeyStore } from './sql/misc.ts';
+import { SqlSessionStore } from './sql/sessions.ts';
 import { SqlAccessTokenStore, SqlReplayStore } from './sql/tokens.ts';
 import { SqlUserStore } from './sql/users.ts';
 
@@ -80,6 +83,9 @@ export async function openStore(url: string, opts: { poolSize?: number } = {}): 
     signingKeys: new SqlSigningKeyStore(db),
     audit: new SqlAuditStore(db),
     settings: new SqlSettingsStore(db),
+    authorizationCodes: new SqlAuthorizationCodeStore(db),
+    sessions: new SqlSessionStore(db),
+    loginThrottle: new SqlLoginThrottleStore(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -112,6 +112,37 @@ export interface AuditEventsTable {
   source_ip: string | null;
 }
 
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  app_id: string;
+  user_id: string;
+  approval_id: string | null;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  access_token_id: string | null;
+  refresh_family_id: string | null;
+  reused_at: number | null;
+}
+
+export interface BrowserSessionsTable {
+  id_hash: string;
+  user_id: string | null;
+  csrf_secret: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface LoginFailuresTable {
+  id: string;
+  username: string;
+  address: string;
+  at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   users: UsersTable;
@@ -124,4 +155,7 @@ export interface Database {
   used_assertions: UsedAssertionsTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
+  authorization_codes: AuthorizationCodesTable;
+  browser_sessions: BrowserSessionsTable;
+  login_failures: LoginFailuresTable;
 }
