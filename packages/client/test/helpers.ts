@@ -6,6 +6,7 @@
  * that records or rewrites token traffic).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -153,4 +154,48 @@ export function jwtPayload(jwt: string): Record<string, unknown> {
 
 export function jwtHeader(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString('utf8'));
+}
+
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lines: string[];
+  /** The last JSON line, parsed. */
+  result: Record<string, string> | undefined;
+  stderr: string;
+}
+
+const CHILD = new URL('./fixtures/token_child.ts', import.meta.url).pathname;
+
+/** Runs fixtures/token_child.ts in its own process with `spec`. */
+export function runChild(
+  spec: unknown,
+  onLine?: (line: string, kill: () => void) => void,
+): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      env: { ...process.env, S2S_CHILD_SPEC: JSON.stringify(spec) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      let i = out.indexOf('\n');
+      while (i >= 0) {
+        const line = out.slice(0, i);
+        out = out.slice(i + 1);
+        lines.push(line);
+        onLine?.(line, () => child.kill('SIGKILL'));
+        i = out.indexOf('\n');
+      }
+    });
+    const lines: string[] = [];
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const json = lines.filter((l) => l.startsWith('{')).pop();
+      resolve({ code, signal, lines, result: json ? JSON.parse(json) : undefined, stderr });
+    });
+  });
 }
