@@ -108,4 +108,4 @@ const ROWS: Row[] = [
   },
 ];
 
-runRows('JWT assertion verifier: encoding', ROWS);
+runRows('JWT assertion verifier: encoding', ROWS, []);

@@ -62,4 +62,4 @@ const ROWS: Row[] = [
   },
 ];
 
-runRows('JWT assertion verifier: certificates', ROWS);
+runRows('JWT assertion verifier: certificates', ROWS, ['b', 'attacker', 'expired', 'future']);

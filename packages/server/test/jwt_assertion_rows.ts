@@ -39,20 +39,27 @@ export const x5tS256 = (k: TestKey) => new X509Certificate(k.certificatePem).fin
 /** Its base64url form, the `x5t#S256` header value. */
 export const thumb = (k: TestKey) => b64u(Buffer.from(x5tS256(k), 'hex'));
 
-export function runRows(title: string, rows: Row[]): void {
+const KEY_KINDS: Record<keyof Keys, () => Promise<TestKey>> = {
+  a: () => makeKey('rsa'),
+  b: () => makeKey('rsa'),
+  attacker: () => makeKey('rsa'),
+  ec256: () => makeKey('ec256'),
+  ec384: () => makeKey('ec384'),
+  ec521: () => makeKey('ec521'),
+  expired: () => makeKey('rsa', { notBefore: FROZEN_NOW - 86_400_000, notAfter: FROZEN_NOW - 1000 }),
+  future: () => makeKey('rsa', { notBefore: FROZEN_NOW + 60_000, notAfter: FROZEN_NOW + 86_400_000 }),
+};
+
+/** Runs `rows` as one suite; only the keys in `needs` (plus `a`) are generated (RSA keys are slow to make). */
+export function runRows(title: string, rows: Row[], needs: (keyof Keys)[]): void {
   describe(title, () => {
     const k = {} as Keys;
     before(async () => {
-      [k.a, k.b, k.ec256, k.ec384, k.ec521, k.attacker] = await Promise.all([
-        makeKey('rsa'),
-        makeKey('rsa'),
-        makeKey('ec256'),
-        makeKey('ec384'),
-        makeKey('ec521'),
-        makeKey('rsa'),
-      ]);
-      k.expired = await makeKey('rsa', { notBefore: FROZEN_NOW - 86_400_000, notAfter: FROZEN_NOW - 1000 });
-      k.future = await makeKey('rsa', { notBefore: FROZEN_NOW + 60_000, notAfter: FROZEN_NOW + 86_400_000 });
+      const names = [...new Set<keyof Keys>(['a', ...needs])];
+      const made = await Promise.all(names.map((n) => KEY_KINDS[n]()));
+      names.forEach((n, i) => {
+        k[n] = made[i] as TestKey;
+      });
     });
 
     for (const row of rows) {

@@ -153,7 +153,7 @@ for (const kind of DB_KINDS) {
       {
         name: 'lifetime over 300 s',
         make: () => auth(clientAssertion(a, { exp: NOW_S + 301 })),
-        desc: 'assertion lifetime exceeds 300 seconds (exp - iat, or exp - now)',
+        desc: 'client assertion lifetime exceeds 300 seconds (exp - iat, or exp - now)',
       },
       { name: 'a grant assertion used as a client assertion', make: () => auth(grantAssertion(s, a)) },
       {

@@ -89,7 +89,7 @@ export function checkClaims(payload: Record<string, unknown>, r: ClaimRules): Ch
     throw fail(
       'lifetime',
       `exp is ${Math.round(lifetime / 1000)} s after ${iat === undefined ? 'now' : 'iat'}`,
-      `assertion lifetime exceeds ${r.maxLifetimeSeconds} seconds (exp - iat, or exp - now)`,
+      `${r.purpose === 'client' ? 'client ' : ''}assertion lifetime exceeds ${r.maxLifetimeSeconds} seconds (exp - iat, or exp - now)`,
     );
   }
   return { iss: r.issuer, sub, jti: jti as string | undefined, expiresAt };
