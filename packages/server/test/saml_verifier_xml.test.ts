@@ -5,7 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { makeKey } from './assertions.ts';
+import { readSignedAssertion } from '../src/oauth/saml/assertion.ts';
+import { NS } from '../src/oauth/saml/constants.ts';
+import { parseXml } from '../src/oauth/saml/parse.ts';
+import { verifySignature } from '../src/oauth/saml/signature.ts';
+import { FROZEN_NOW, ISSUER, makeKey, TOKEN_URL } from './assertions.ts';
 import {
   ALG,
   assertionXml,
@@ -20,6 +24,7 @@ import {
   spec,
 } from './saml_fixtures.ts';
 import { type Row, runRow, type VerifierKeys } from './saml_rows.ts';
+import { xswAttacks } from './saml_xsw.ts';
 
 type K = VerifierKeys;
 /** A valid assertion (with `o` applied), signed by key a with xml-crypto. */
@@ -411,6 +416,30 @@ describe('SAML verifier: encoding, parsing, structure, signature', () => {
       test(`${group}: ${row.error ? 'refuses' : 'accepts'} ${row.name}`, () => runRow(row, k));
     }
   }
+
+  test('defense in depth: past the structural checks, only the signed copy is read (CVE-2025-54419)', () => {
+    // XSW7 hides an evil Assertion inside the Signature, which the enveloped transform removes:
+    // the signature over the original still verifies. Skip every structural check and look at
+    // what the claims are read from: the attacker's own NameID, never the victim's.
+    const signed = xml(k);
+    const text = xswAttacks(signed, k.a, 'admin@example.com').XSW7!;
+    const { root } = parseXml(text);
+    const sig = root.getElementsByTagNameNS(NS.ds, 'Signature')[0]!;
+    const id = root.getAttribute('ID')!;
+    const signedXml = verifySignature(text, sig, id, [k.a.certificatePem], { allowSha1: false });
+    assert.doesNotMatch(signedXml, /admin@example\.com/);
+    const claims = readSignedAssertion(
+      signedXml,
+      { issuer: '3MVG9test.client_id', id, root, text },
+      {
+        audiences: [ISSUER],
+        recipient: TOKEN_URL,
+        maxLifetimeSeconds: 300,
+        clock: { now: FROZEN_NOW, skewMs: 60_000 },
+      },
+    );
+    assert.equal(claims.nameId, 'alice@example.com');
+  });
 
   test('billion laughs is refused before any expansion, fast', () => {
     const start = process.hrtime.bigint();
