@@ -7,7 +7,8 @@ import { createHash, webcrypto, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { OAuthError } from '../oauth/errors.ts';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+// node:crypto's webcrypto is the standard Crypto; the DOM type is not in our lib, hence the cast.
+x509.cryptoProvider.set(webcrypto as never);
 
 export interface ParsedCertificate {
   pem: string;
