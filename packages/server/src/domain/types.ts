@@ -6,11 +6,29 @@ export type AccessTokenFormat = 'opaque' | 'jwt';
 /** Salesforce's refresh token policies (connected app → Edit Policies). */
 export type RefreshTokenPolicy = 'until_revoked' | 'immediately' | 'expire_after' | 'expire_if_unused';
 
+/**
+ * Refresh tokens (RFC 6749 §6, RFC 9700 §4.14). The optional fields came later:
+ * apps stored before them read as the defaults (services/apps.ts DEFAULT_POLICIES).
+ */
+export interface RefreshTokenPolicies {
+  policy: RefreshTokenPolicy;
+  /** N of `expire_after` (family lifetime) and `expire_if_unused` (idle time). */
+  seconds: number | null;
+  /** Every use returns a new refresh token and retires the old one (RFC 9700 §4.14.2). */
+  rotate: boolean;
+  /** Salesforce's "Require Secret for Refresh Token Flow": the client must authenticate. Default true. */
+  requireSecret?: boolean;
+  /** Seconds in which a retry of one refresh gets the same successor pair; 0 = off (default). */
+  graceSeconds?: number;
+  /** Absolute family lifetime, fixed when the family starts; rotation never extends it. Null = none. */
+  maxLifetimeSeconds?: number | null;
+}
+
 export interface AppPolicies {
   permittedUsers: PermittedUsers;
   clientCredentials: { enabled: boolean; runAs: string | null };
   accessToken: { format: AccessTokenFormat; ttlSeconds: number };
-  refreshToken: { policy: RefreshTokenPolicy; seconds: number | null; rotate: boolean };
+  refreshToken: RefreshTokenPolicies;
   assertion: {
     maxLifetimeSeconds: number;
     /**
@@ -108,6 +126,47 @@ export interface AccessTokenRecord {
   issuedAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /** The refresh family it was issued from (code exchange or refresh); revoked with it. */
+  familyId?: string;
+}
+
+/**
+ * One refresh-token family: everything issued from one code exchange (RFC 9700
+ * §4.14.2). Bound to app, user and approval; the scopes never change.
+ */
+export interface RefreshFamily {
+  id: string;
+  appId: string;
+  userId: string;
+  /** The approval the family was issued under; null when none (pre-authorized users). */
+  approvalId: string | null;
+  scopes: string[];
+  createdAt: number;
+  /** Absolute end of the family, fixed at creation; null = none. */
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+/** One refresh token of a family. Only its SHA-256 is stored. */
+export interface RefreshTokenRecord {
+  /** SHA-256 (hex) of the token. */
+  hash: string;
+  familyId: string;
+  /** The token it replaced by rotation; null for the family's first token. */
+  parentHash: string | null;
+  issuedAt: number;
+  /** Last use without rotation (rotating tokens are used once). */
+  lastUsedAt: number | null;
+  /** Set when rotated away or when the family is revoked. */
+  retiredAt: number | null;
+  /** The token that replaced it (rotation). */
+  successorHash: string | null;
+  /**
+   * Grace window only: the successor pair, sealed with a key derived from this
+   * token's plaintext (never stored), so only a holder of this token can open it.
+   */
+  graceSealed: string | null;
+  graceUntil: number | null;
 }
 
 export interface SigningKey {

@@ -10,6 +10,8 @@ import { authenticateClient, readClientCredentials } from '../oauth/client_auth.
 import { OAuthError } from '../oauth/errors.ts';
 import { required } from '../oauth/params.ts';
 import { checkLive, findAccessTokenRecord } from '../oauth/tokens/access_token.ts';
+import { introspectRefreshToken } from '../oauth/tokens/refresh_introspection.ts';
+import { findRefreshToken } from '../oauth/tokens/refresh_token.ts';
 import { formParams } from './form.ts';
 
 export function introspectionRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -20,7 +22,12 @@ export function introspectionRoutes(app: FastifyInstance, ctx: ServerContext): v
     const token = required(params, 'token');
     reply.header('cache-control', 'no-store');
     const record = await findAccessTokenRecord(ctx, token);
-    if (!record || record.appId !== client.app.id) return { active: false };
+    if (!record) {
+      // token_type_hint is only a hint (§2.1): a refresh token is looked up too.
+      const refresh = await findRefreshToken(ctx, token);
+      return refresh ? introspectRefreshToken(ctx, client.app, refresh) : { active: false };
+    }
+    if (record.appId !== client.app.id) return { active: false };
     const live = await checkLive(ctx, record);
     if (!live.ok) return { active: false };
     const iat = Math.floor(record.issuedAt / 1000);

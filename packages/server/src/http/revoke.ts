@@ -11,6 +11,7 @@ import { authenticateClient, readClientCredentials } from '../oauth/client_auth.
 import { OAuthError } from '../oauth/errors.ts';
 import { required } from '../oauth/params.ts';
 import { findAccessTokenRecord } from '../oauth/tokens/access_token.ts';
+import { findRefreshToken, revokeRefreshFamily } from '../oauth/tokens/refresh_token.ts';
 import { formParams } from './form.ts';
 
 export function revocationRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -24,6 +25,16 @@ export function revocationRoutes(app: FastifyInstance, ctx: ServerContext): void
         throw new OAuthError('unauthorized_client', 'the token was not issued to this client');
       }
       await ctx.store.accessTokens.revoke(record.id, ctx.now());
+    } else {
+      // A refresh token (token_type_hint is only a hint, §2.1): revoke its whole family,
+      // and with it the access tokens issued from it (§2.1 SHOULD; Salesforce does).
+      const refresh = await findRefreshToken(ctx, token);
+      if (refresh) {
+        if (client && client.app.id !== refresh.family.appId) {
+          throw new OAuthError('unauthorized_client', 'the token was not issued to this client');
+        }
+        await revokeRefreshFamily(ctx, refresh.family.id);
+      }
     }
     reply.header('cache-control', 'no-store');
     return reply.code(200).send();

@@ -53,18 +53,21 @@ export async function handleTokenRequest(
     // Only declared parameters reach the grant (unknown ones are ignored, RFC 6749 §3.2).
     const keep = new Set(['grant_type', 'scope', ...grant.parameters, ...CLIENT_AUTH_PARAMETERS]);
     const params = new Map([...input.params].filter(([k]) => keep.has(k)));
-    const result = await grant.handle(ctx, { params, client, audit });
+    const result = await grant.handle(ctx, { params, client, audit, sourceIp: input.sourceIp });
     audit.clientId = result.app.clientId;
     audit.userId = result.user.id;
     audit.username = result.user.username;
 
-    const issued = await issueAccessToken(ctx, {
-      app: result.app,
-      user: result.user,
-      scopes: result.scopes,
-      grantType,
-      ext: result.ext ?? null,
-    });
+    const issued =
+      result.accessToken ??
+      (await issueAccessToken(ctx, {
+        app: result.app,
+        user: result.user,
+        scopes: result.scopes,
+        grantType,
+        ext: result.ext ?? null,
+        familyId: result.familyId,
+      }));
     const id = identityUrl(ctx.settings, ctx.orgId, result.user.id);
     const issuedAt = String(issued.record.issuedAt);
     const body: TokenResponse = {

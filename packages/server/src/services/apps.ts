@@ -5,10 +5,11 @@
 import type { ServerContext } from '../context.ts';
 import { sha256Hex } from '../domain/hashing.ts';
 import { KeyPrefix, newClientId, newClientSecret, newId } from '../domain/ids.ts';
-import type { App, AppCertificate, AppPolicies, AppSecret } from '../domain/types.ts';
+import type { App, AppCertificate, AppPolicies, AppSecret, RefreshTokenPolicies } from '../domain/types.ts';
 import { parseCertificatePem } from '../keys/x509.ts';
 import { OAuthError } from '../oauth/errors.ts';
 import { isScopeToken } from '../oauth/scopes.ts';
+import { REFRESH_TOKEN_DEFAULTS } from '../oauth/tokens/refresh_policy.ts';
 import { asObject, bad, bool, int, type Json, oneOf, onlyKeys, str, strArray } from './validate.ts';
 
 export const DEFAULT_POLICIES: AppPolicies = {
@@ -16,7 +17,7 @@ export const DEFAULT_POLICIES: AppPolicies = {
   clientCredentials: { enabled: false, runAs: null },
   // Salesforce's default session timeout is 2 hours.
   accessToken: { format: 'opaque', ttlSeconds: 7200 },
-  refreshToken: { policy: 'until_revoked', seconds: null, rotate: true },
+  refreshToken: { ...REFRESH_TOKEN_DEFAULTS },
   assertion: { maxLifetimeSeconds: 300, allowTokenEndpointAudience: false, allowSha1: false },
 };
 
@@ -76,28 +77,7 @@ function policies(o: Json, base: AppPolicies): AppPolicies {
     if (at.ttlSeconds !== undefined)
       p.accessToken.ttlSeconds = int(at.ttlSeconds, 'accessToken.ttlSeconds', 60, 86400);
   }
-  if (o.refreshToken !== undefined) {
-    const rt = asObject(o.refreshToken, 'refreshToken');
-    onlyKeys(rt, ['policy', 'seconds', 'rotate'], 'refreshToken');
-    if (rt.policy !== undefined) {
-      p.refreshToken.policy = oneOf(rt.policy, 'refreshToken.policy', [
-        'until_revoked',
-        'immediately',
-        'expire_after',
-        'expire_if_unused',
-      ] as const);
-    }
-    if (rt.seconds !== undefined) {
-      p.refreshToken.seconds =
-        rt.seconds === null ? null : int(rt.seconds, 'refreshToken.seconds', 60, 10 * 365 * 86400);
-    }
-    if (rt.rotate !== undefined) p.refreshToken.rotate = bool(rt.rotate, 'refreshToken.rotate');
-    const needsSeconds =
-      p.refreshToken.policy === 'expire_after' || p.refreshToken.policy === 'expire_if_unused';
-    if (needsSeconds && p.refreshToken.seconds === null) {
-      throw bad('refreshToken.seconds', `is required with policy ${p.refreshToken.policy}`);
-    }
-  }
+  if (o.refreshToken !== undefined) p.refreshToken = refreshTokenPolicies(o.refreshToken, p.refreshToken);
   if (o.assertion !== undefined) {
     const a = asObject(o.assertion, 'assertion');
     onlyKeys(a, ['maxLifetimeSeconds', 'allowTokenEndpointAudience', 'allowSha1'], 'assertion');
@@ -111,6 +91,56 @@ function policies(o: Json, base: AppPolicies): AppPolicies {
       );
     }
     if (a.allowSha1 !== undefined) p.assertion.allowSha1 = bool(a.allowSha1, 'assertion.allowSha1');
+  }
+  return p;
+}
+
+const TEN_YEARS = 10 * 365 * 86400;
+/** The longest grace window: AWS Cognito's RetryGracePeriodSeconds and Okta allow 0–60 s. */
+export const MAX_GRACE_SECONDS = 60;
+
+/** Refresh token policies (RFC 6749 §6, RFC 9700 §4.14.2), patched over `base`. */
+function refreshTokenPolicies(v: unknown, base: RefreshTokenPolicies): RefreshTokenPolicies {
+  const rt = asObject(v, 'refreshToken');
+  onlyKeys(
+    rt,
+    ['policy', 'seconds', 'rotate', 'requireSecret', 'graceSeconds', 'maxLifetimeSeconds'],
+    'refreshToken',
+  );
+  const p: RefreshTokenPolicies = { ...base };
+  if (rt.policy !== undefined) {
+    p.policy = oneOf(rt.policy, 'refreshToken.policy', [
+      'until_revoked',
+      'immediately',
+      'expire_after',
+      'expire_if_unused',
+    ] as const);
+  }
+  if (rt.seconds !== undefined) {
+    p.seconds = rt.seconds === null ? null : int(rt.seconds, 'refreshToken.seconds', 60, TEN_YEARS);
+  }
+  if (rt.rotate !== undefined) p.rotate = bool(rt.rotate, 'refreshToken.rotate');
+  if (rt.requireSecret !== undefined) p.requireSecret = bool(rt.requireSecret, 'refreshToken.requireSecret');
+  if (rt.graceSeconds !== undefined) {
+    p.graceSeconds = int(rt.graceSeconds, 'refreshToken.graceSeconds', 0, MAX_GRACE_SECONDS);
+  }
+  if (rt.maxLifetimeSeconds !== undefined) {
+    p.maxLifetimeSeconds =
+      rt.maxLifetimeSeconds === null
+        ? null
+        : int(rt.maxLifetimeSeconds, 'refreshToken.maxLifetimeSeconds', 60, TEN_YEARS);
+  }
+  if ((p.policy === 'expire_after' || p.policy === 'expire_if_unused') && p.seconds === null) {
+    throw bad('refreshToken.seconds', `is required with policy ${p.policy}`);
+  }
+  const eff = { ...DEFAULT_POLICIES.refreshToken, ...p };
+  // RFC 9700 §4.14.2: a public client's refresh tokens must be rotated (or sender-constrained).
+  if (!eff.requireSecret && !eff.rotate) {
+    throw bad('refreshToken.rotate', 'must be true when requireSecret is false (RFC 9700 §4.14.2)');
+  }
+  // The grace window re-sends a successor pair; only an authenticated client may get it.
+  if ((eff.graceSeconds ?? 0) > 0 && !(eff.rotate && eff.requireSecret)) {
+    throw bad('refreshToken.graceSeconds', 'needs rotate and requireSecret');
   }
   return p;
 }

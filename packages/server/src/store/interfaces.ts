@@ -11,6 +11,8 @@ import type {
   AppSecret,
   AuditEvent,
   Preauthorization,
+  RefreshFamily,
+  RefreshTokenRecord,
   SigningKey,
   User,
 } from '../domain/types.ts';
@@ -194,6 +196,57 @@ export interface LoginThrottleStore {
 }
 
 /** A refresh token with the family it belongs to. */
+export interface FoundRefreshToken {
+  token: RefreshTokenRecord;
+  family: RefreshFamily;
+}
+
+/** One rotation step (RFC 9700 §4.14.2): the parent is retired, the successor and its access token appear. */
+export interface RefreshRotation {
+  parentHash: string;
+  at: number;
+  successor: RefreshTokenRecord;
+  /** The access token issued with the successor (its `familyId` set). */
+  accessToken: AccessTokenRecord;
+  /** Grace window: the sealed successor pair kept on the parent until `until`; null when off. */
+  grace: { sealed: string; until: number } | null;
+}
+
+export interface RefreshTokenStore {
+  /** Starts a family with its first token, in one transaction. */
+  createFamily(family: RefreshFamily, first: RefreshTokenRecord): Promise<void>;
+  findFamily(id: string): Promise<RefreshFamily | undefined>;
+  /** A token (live or not) and its family, by the token's SHA-256. */
+  findByHash(hash: string): Promise<FoundRefreshToken | undefined>;
+  /** Every token of a family, by issue time (follow `parentHash` for the chain). */
+  listTokens(familyId: string): Promise<RefreshTokenRecord[]>;
+  /**
+   * Rotation in one transaction: `UPDATE … SET retired_at WHERE token_hash = parent AND
+   * retired_at IS NULL`, then the successor and the access token are inserted. False, with
+   * nothing written, when the parent was not live: of concurrent callers exactly one wins.
+   * Also wipes the grace seal the parent's own parent kept (the successor is now in use).
+   */
+  rotate(r: RefreshRotation): Promise<boolean>;
+  /**
+   * A use without rotation: sets `last_used_at` of the live token and inserts the access
+   * token, in one transaction. False, with nothing written, when the token was not live.
+   */
+  recordUse(hash: string, at: number, accessToken: AccessTokenRecord): Promise<boolean>;
+  /**
+   * Revokes the family (RFC 7009 §2.1): marks it revoked, retires its live tokens, wipes
+   * grace seals and revokes its access tokens, in that order and one transaction. True
+   * when the family was live before.
+   */
+  revokeFamily(familyId: string, at: number): Promise<boolean>;
+  /** Revokes, as revokeFamily, every live family issued under the approval. Returns how many. */
+  revokeForApproval(approvalId: string, at: number): Promise<number>;
+  /**
+   * Deletes families (with their tokens) revoked or expired before `before`, at most `limit`
+   * families. Returns how many.
+   */
+  purgeEnded(before: number, limit: number): Promise<number>;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly apps: AppStore;
@@ -205,6 +258,7 @@ export interface Store {
   readonly signingKeys: SigningKeyStore;
   readonly audit: AuditStore;
   readonly settings: SettingsStore;
+  readonly refreshTokens: RefreshTokenStore;
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly sessions: SessionStore;
   readonly loginThrottle: LoginThrottleStore;

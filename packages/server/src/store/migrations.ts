@@ -206,9 +206,70 @@ function m0003(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * 0002: refresh tokens (RFC 6749 §6, RFC 9700 §4.14): families and their tokens, and the
+ * family of each access token, so that revoking a family revokes its access tokens.
+ * `approval_id` has no foreign key: deleting an approval revokes its families (the admin
+ * route) instead of deleting them, and the link stays to say which approval they came from.
+ */
+function m0002(dialect: Dialect): Migration {
+  const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('refresh_families')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('approval_id', 'text')
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .addColumn('expires_at', int)
+        .addColumn('revoked_at', int)
+        .execute();
+      await db.schema
+        .createIndex('refresh_families_app_user')
+        .on('refresh_families')
+        .columns(['app_id', 'user_id'])
+        .execute();
+      await db.schema
+        .createIndex('refresh_families_approval')
+        .on('refresh_families')
+        .column('approval_id')
+        .execute();
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('family_id', 'text', (c) =>
+          c.notNull().references('refresh_families.id').onDelete('cascade'),
+        )
+        .addColumn('parent_hash', 'text')
+        .addColumn('issued_at', int, (c) => c.notNull())
+        .addColumn('last_used_at', int)
+        .addColumn('retired_at', int)
+        .addColumn('successor_hash', 'text')
+        .addColumn('grace_sealed', 'text')
+        .addColumn('grace_until', int)
+        .execute();
+      await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
+      await db.schema
+        .createIndex('refresh_tokens_successor')
+        .on('refresh_tokens')
+        .column('successor_hash')
+        .execute();
+      await db.schema.alterTable('access_tokens').addColumn('family_id', 'text').execute();
+      await db.schema.createIndex('access_tokens_family').on('access_tokens').column('family_id').execute();
+    },
+  };
+}
+
 /** All migrations in order. Names sort lexically; never rename or edit a shipped one. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': m0001(dialect), '0003_authorization': m0003(dialect) };
+  return {
+    '0001_initial': m0001(dialect),
+    '0002_refresh_tokens': m0002(dialect),
+    '0003_authorization': m0003(dialect),
+  };
 }
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

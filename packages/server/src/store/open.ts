@@ -15,6 +15,7 @@ import { SqlAppStore } from './sql/apps.ts';
 import { SqlAuthorizationCodeStore } from './sql/authorization_codes.ts';
 import { SqlLoginThrottleStore } from './sql/login_throttle.ts';
 import { SqlAuditStore, SqlSettingsStore, SqlSigningKeyStore } from './sql/misc.ts';
+import { SqlRefreshTokenStore } from './sql/refresh_tokens.ts';
 import { SqlSessionStore } from './sql/sessions.ts';
 import { SqlAccessTokenStore, SqlReplayStore } from './sql/tokens.ts';
 import { SqlUserStore } from './sql/users.ts';
@@ -83,6 +84,7 @@ export async function openStore(url: string, opts: { poolSize?: number } = {}): 
     signingKeys: new SqlSigningKeyStore(db),
     audit: new SqlAuditStore(db),
     settings: new SqlSettingsStore(db),
+    refreshTokens: new SqlRefreshTokenStore(db),
     authorizationCodes: new SqlAuthorizationCodeStore(db),
     sessions: new SqlSessionStore(db),
     loginThrottle: new SqlLoginThrottleStore(db),

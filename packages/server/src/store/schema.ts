@@ -82,6 +82,33 @@ export interface AccessTokensTable {
   issued_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** Added by 0002_refresh_tokens: the refresh family the token came from. */
+  family_id: string | null;
+}
+
+/** 0002_refresh_tokens: one row per code exchange (RFC 9700 §4.14.2 "family"). */
+export interface RefreshFamiliesTable {
+  id: string;
+  app_id: string;
+  user_id: string;
+  approval_id: string | null;
+  scopes: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+/** 0002_refresh_tokens: one row per refresh token, stored as SHA-256 only. */
+export interface RefreshTokensTable {
+  token_hash: string;
+  family_id: string;
+  parent_hash: string | null;
+  issued_at: number;
+  last_used_at: number | null;
+  retired_at: number | null;
+  successor_hash: string | null;
+  grace_sealed: string | null;
+  grace_until: number | null;
 }
 
 export interface UsedAssertionsTable {
@@ -155,6 +182,8 @@ export interface Database {
   used_assertions: UsedAssertionsTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
+  refresh_families: RefreshFamiliesTable;
+  refresh_tokens: RefreshTokensTable;
   authorization_codes: AuthorizationCodesTable;
   browser_sessions: BrowserSessionsTable;
   login_failures: LoginFailuresTable;

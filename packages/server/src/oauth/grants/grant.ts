@@ -7,6 +7,7 @@ import type { ServerContext } from '../../context.ts';
 import type { App, User } from '../../domain/types.ts';
 import type { AuthenticatedClient } from '../client_auth.ts';
 import type { Params } from '../params.ts';
+import type { IssuedAccessToken } from '../tokens/access_token.ts';
 
 export interface GrantRequest {
   /** Only the parameters the grant declared (plus grant_type and scope). */
@@ -15,6 +16,8 @@ export interface GrantRequest {
   client: AuthenticatedClient | null;
   /** Filled in as the grant learns who is asking, for the audit trail of failures too. */
   audit: { clientId?: string; userId?: string; username?: string };
+  /** The caller's address, for audit events the grant writes itself (refresh-token reuse). */
+  sourceIp?: string | null;
 }
 
 export interface GrantResult {
@@ -25,6 +28,14 @@ export interface GrantResult {
   ext?: Record<string, unknown> | null;
   /** When the grant issues one (authorization_code, refresh_token). */
   refreshToken?: string;
+  /** The refresh family the access token belongs to (revoked with it, RFC 7009 §2.1). */
+  familyId?: string;
+  /**
+   * An access token the grant already minted and stored (refresh_token: in the rotation's
+   * transaction, or the same one again for a retry in the grace window). When absent, the
+   * token endpoint issues one.
+   */
+  accessToken?: IssuedAccessToken;
 }
 
 export interface Grant {

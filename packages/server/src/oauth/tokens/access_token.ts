@@ -18,6 +18,8 @@ export interface IssueInput {
   scopes: string[];
   grantType: string;
   ext?: Record<string, unknown> | null;
+  /** The refresh family it belongs to: revoking the family revokes it (RFC 7009 §2.1). */
+  familyId?: string;
 }
 
 export interface IssuedAccessToken {
@@ -27,6 +29,16 @@ export interface IssuedAccessToken {
 }
 
 export async function issueAccessToken(ctx: ServerContext, input: IssueInput): Promise<IssuedAccessToken> {
+  const issued = mintAccessToken(ctx, input);
+  await ctx.store.accessTokens.insert(issued.record);
+  return issued;
+}
+
+/**
+ * Makes an access token and its record without storing it, for a caller that stores
+ * it in its own transaction (a refresh-token rotation, RFC 9700 §4.14.2).
+ */
+export function mintAccessToken(ctx: ServerContext, input: IssueInput): IssuedAccessToken {
   const now = ctx.now();
   const { format, ttlSeconds } = input.app.policies.accessToken;
   const record: AccessTokenRecord = {
@@ -41,6 +53,7 @@ export async function issueAccessToken(ctx: ServerContext, input: IssueInput): P
     issuedAt: now,
     expiresAt: now + ttlSeconds * 1000,
     revokedAt: null,
+    ...(input.familyId ? { familyId: input.familyId } : {}),
   };
   let token: string;
   if (format === 'jwt') {
@@ -65,7 +78,6 @@ export async function issueAccessToken(ctx: ServerContext, input: IssueInput): P
     token = `${ctx.orgId.slice(0, 15)}!${newOpaqueToken()}`;
     record.tokenHash = sha256Hex(token);
   }
-  await ctx.store.accessTokens.insert(record);
   return { token, record, expiresIn: ttlSeconds };
 }
 

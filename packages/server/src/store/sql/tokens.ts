@@ -16,6 +16,7 @@ function toRecord(r: Selectable<AccessTokensTable>): AccessTokenRecord {
     issuedAt: Number(r.issued_at),
     expiresAt: Number(r.expires_at),
     revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    ...(r.family_id === null ? {} : { familyId: r.family_id }),
   };
 }
 
@@ -37,6 +38,7 @@ export class SqlAccessTokenStore implements AccessTokenStore {
         issued_at: t.issuedAt,
         expires_at: t.expiresAt,
         revoked_at: t.revokedAt,
+        family_id: t.familyId ?? null,
       })
       .execute();
   }

@@ -23,6 +23,13 @@ function policies(required: boolean): Record<string, Schema> {
         description: 'required by expire_after / expire_if_unused',
       },
       rotate: bool('issue a new refresh token on each use'),
+      requireSecret: bool('the client must authenticate to refresh (Require Secret for Refresh Token Flow)'),
+      graceSeconds: int(0, 60, 'a retry within this many seconds gets the same successor pair; 0 = off'),
+      maxLifetimeSeconds: {
+        type: ['integer', 'null'],
+        minimum: 60,
+        description: 'absolute refresh family lifetime, never extended by rotation; null = none',
+      },
     }),
     assertion: o({
       maxLifetimeSeconds: int(10, 3600, 'longest accepted exp − iat of a JWT bearer assertion'),
