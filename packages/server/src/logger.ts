@@ -2,10 +2,11 @@
  * Structured logs (pino). Nothing secret is ever logged: request lines carry
  * the path without its query, and credential-bearing fields are redacted.
  */
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** Logs to standard output, or to `destination` when given (tests read it back). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -30,5 +31,6 @@ export function createLogger(level: string): Logger {
       res: (r: { statusCode?: number }) => ({ status: r.statusCode }),
       err: pino.stdSerializers.err,
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

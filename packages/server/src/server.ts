@@ -1,5 +1,6 @@
 /** Start-up: config → store → keys → http. Nothing else lives here. */
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { ensureAdminToken, ensureOrgId } from './bootstrap.ts';
 import type { ServerConfig } from './config/index.ts';
 import { validateConfig } from './config/index.ts';
@@ -22,13 +23,15 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
+  /** Where logs go instead of standard output (tests read them back). */
+  logDestination?: DestinationStream;
   /** Replaces the clock (tests). */
   now?: () => number;
 }
 
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const c = validateConfig({ ...config });
-  const log = createLogger(c.logLevel);
+  const log = createLogger(c.logLevel, opts.logDestination);
   const now = opts.now ?? Date.now;
   const store = await openStore(c.databaseUrl);
   try {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { DEFAULTS } from '../src/config/index.ts';
 import type { App, User } from '../src/domain/types.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
@@ -98,7 +99,7 @@ let counter = 0;
 
 export async function startTestServer(
   kind: DbKind,
-  opts: { now?: () => number; config?: Partial<typeof DEFAULTS> } = {},
+  opts: { now?: () => number; config?: Partial<typeof DEFAULTS>; logDestination?: DestinationStream } = {},
 ): Promise<TestServer> {
   const db = await freshDatabase(kind);
   let server: RunningServer;
@@ -114,7 +115,7 @@ export async function startTestServer(
         logLevel: 'silent',
         ...opts.config,
       },
-      { now: opts.now },
+      { now: opts.now, logDestination: opts.logDestination },
     );
   } catch (err) {
     await db.drop();
