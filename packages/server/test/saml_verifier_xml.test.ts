@@ -18,6 +18,7 @@ import {
   ENVELOPED,
   encode,
   NS_DS,
+  NS_SAML,
   type Spec,
   signByHand,
   signXmlCrypto,
@@ -156,6 +157,31 @@ const STRUCTURE: Row[] = [
         extraXml: `<saml:Advice>${assertionXml(spec({ nameId: 'admin@example.com' }))}</saml:Advice>`,
       }),
     error: /more than one Assertion/,
+  },
+  {
+    name: 'the SAML namespace as the default namespace (no prefix)',
+    make: (k) =>
+      encode(
+        signXmlCrypto(
+          assertionXml(spec())
+            .replace(/<(\/?)saml:/g, '<$1')
+            .replace('xmlns:saml=', 'xmlns='),
+          k.a,
+        ),
+      ),
+  },
+  {
+    name: 'an Assertion in the SAML 1.0 namespace',
+    make: (k) =>
+      encode(
+        signXmlCrypto(assertionXml(spec()).replace(NS_SAML, 'urn:oasis:names:tc:SAML:1.0:assertion'), k.a),
+      ),
+    error: /must be a SAML 2.0 Assertion element/,
+  },
+  {
+    name: 'an Issuer from another namespace (prefix confusion)',
+    make: (k) => param(k, { issuerXml: '<saml:Issuer xmlns:saml="urn:x">3MVG9test.client_id</saml:Issuer>' }),
+    error: /Issuer is missing/,
   },
   { name: 'Version 1.1', make: (k) => param(k, { version: '1.1' }), error: /Version must be 2.0/ },
   {
