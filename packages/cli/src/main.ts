@@ -1,8 +1,12 @@
 /** `s2s`: one file per command group (serve, admin, keys, …), wired here. */
 import { Command, CommanderError } from 'commander';
 import { adminCommand } from './admin.ts';
+import { credentialsCommand } from './credentials.ts';
 import { keysCommand } from './keys.ts';
+import { loginCommand } from './login.ts';
+import { requestCommand } from './request.ts';
 import { serveCommand } from './serve.ts';
+import { tokenCommand } from './token.ts';
 
 export function program(): Command {
   const p = new Command('s2s')
@@ -14,6 +18,10 @@ export function program(): Command {
   p.addCommand(serveCommand());
   p.addCommand(adminCommand());
   p.addCommand(keysCommand());
+  p.addCommand(loginCommand());
+  p.addCommand(tokenCommand());
+  p.addCommand(requestCommand());
+  p.addCommand(credentialsCommand());
   return p;
 }
 
