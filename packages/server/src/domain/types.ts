@@ -24,6 +24,12 @@ export interface RefreshTokenPolicies {
   maxLifetimeSeconds?: number | null;
 }
 
+/** The REST API (resource server) for the app's tokens. */
+export interface ApiPolicies {
+  /** API calls allowed per UTC day across the app's tokens (Salesforce's daily API request limit). */
+  dailyLimit: number;
+}
+
 export interface AppPolicies {
   permittedUsers: PermittedUsers;
   clientCredentials: { enabled: boolean; runAs: string | null };
@@ -42,6 +48,8 @@ export interface AppPolicies {
      */
     allowSha1?: boolean;
   };
+  /** Optional: apps stored before it existed read as the default (services/apps.ts DEFAULT_POLICIES). */
+  api?: ApiPolicies;
 }
 
 export interface App {

@@ -5,7 +5,14 @@
 import type { ServerContext } from '../context.ts';
 import { sha256Hex } from '../domain/hashing.ts';
 import { KeyPrefix, newClientId, newClientSecret, newId } from '../domain/ids.ts';
-import type { App, AppCertificate, AppPolicies, AppSecret, RefreshTokenPolicies } from '../domain/types.ts';
+import type {
+  ApiPolicies,
+  App,
+  AppCertificate,
+  AppPolicies,
+  AppSecret,
+  RefreshTokenPolicies,
+} from '../domain/types.ts';
 import { parseCertificatePem } from '../keys/x509.ts';
 import { OAuthError } from '../oauth/errors.ts';
 import { isScopeToken } from '../oauth/scopes.ts';
@@ -19,7 +26,14 @@ export const DEFAULT_POLICIES: AppPolicies = {
   accessToken: { format: 'opaque', ttlSeconds: 7200 },
   refreshToken: { ...REFRESH_TOKEN_DEFAULTS },
   assertion: { maxLifetimeSeconds: 300, allowTokenEndpointAudience: false, allowSha1: false },
+  // Salesforce's Developer Edition allows 15,000 API requests per 24 hours.
+  api: { dailyLimit: 15000 },
 };
+
+/** The app's API policies, defaults filling in for apps stored before they existed. */
+export function apiPolicies(app: App): ApiPolicies {
+  return { ...DEFAULT_POLICIES.api!, ...app.policies.api };
+}
 
 const APP_FIELDS = [
   'name',
@@ -31,6 +45,7 @@ const APP_FIELDS = [
   'accessToken',
   'refreshToken',
   'assertion',
+  'api',
 ] as const;
 
 function scopes(v: unknown): string[] {
@@ -91,6 +106,13 @@ function policies(o: Json, base: AppPolicies): AppPolicies {
       );
     }
     if (a.allowSha1 !== undefined) p.assertion.allowSha1 = bool(a.allowSha1, 'assertion.allowSha1');
+  }
+  if (o.api !== undefined) {
+    const api = asObject(o.api, 'api');
+    onlyKeys(api, ['dailyLimit'], 'api');
+    p.api = { ...DEFAULT_POLICIES.api!, ...p.api };
+    if (api.dailyLimit !== undefined)
+      p.api.dailyLimit = int(api.dailyLimit, 'api.dailyLimit', 0, 1_000_000_000);
   }
   return p;
 }

@@ -247,6 +247,61 @@ export interface RefreshTokenStore {
   purgeEnded(before: number, limit: number): Promise<number>;
 }
 
+/** A field value of a record as the REST API carries it (dates as ISO strings). */
+export type RecordValue = string | number | boolean | null;
+
+/**
+ * One record of the records API (resource/records/): an object name, its fields as JSON,
+ * and the system fields Salesforce keeps in columns (owner, creator, times).
+ */
+export interface StoredRecord {
+  /** 18-character Salesforce-style id; its key prefix names the object. */
+  id: string;
+  orgId: string;
+  /** The object's API name, e.g. `Account`. */
+  object: string;
+  /** Every other field, by API name; absent and null mean the same. */
+  fields: Record<string, RecordValue>;
+  ownerId: string;
+  createdById: string;
+  lastModifiedById: string;
+  createdAt: number;
+  lastModifiedAt: number;
+}
+
+export interface RecordStore {
+  insert(r: StoredRecord): Promise<void>;
+  find(orgId: string, object: string, id: string): Promise<StoredRecord | undefined>;
+  /** Every record of the object in the org, oldest first (then by id). */
+  list(orgId: string, object: string): Promise<StoredRecord[]>;
+  /**
+   * Merges `changes` into the record's fields (a null value clears a field) and stamps the
+   * modification, atomically: concurrent patches of different fields all survive. The
+   * record as it is afterwards, or undefined when there is none.
+   */
+  patch(
+    orgId: string,
+    object: string,
+    id: string,
+    changes: Record<string, RecordValue>,
+    by: { userId: string; at: number },
+  ): Promise<StoredRecord | undefined>;
+  delete(orgId: string, object: string, id: string): Promise<boolean>;
+}
+
+export interface ApiUsageStore {
+  /**
+   * Counts one API call of the app on the UTC day (`YYYY-MM-DD`) and returns the day's count
+   * including it: one `INSERT … ON CONFLICT DO UPDATE SET count = count + 1 RETURNING count`,
+   * so concurrent calls each get a distinct count.
+   */
+  increment(appId: string, day: string): Promise<number>;
+  /** The day's count so far (0 when none). */
+  count(appId: string, day: string): Promise<number>;
+  /** Deletes the counts of days before `day`. Returns how many rows. */
+  purgeBefore(day: string): Promise<number>;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly apps: AppStore;
@@ -262,6 +317,8 @@ export interface Store {
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly sessions: SessionStore;
   readonly loginThrottle: LoginThrottleStore;
+  readonly records: RecordStore;
+  readonly apiUsage: ApiUsageStore;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

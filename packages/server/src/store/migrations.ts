@@ -263,12 +263,51 @@ function m0002(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * 0004: the records API (resource/records/): records of every object in one generic table
+ * (fields as JSON text), and the per-app daily API call counts. Records have no foreign keys
+ * to users: Salesforce never deletes a user, and a record outlives its owner here.
+ */
+function m0004(dialect: Dialect): Migration {
+  const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('records')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('object', 'text', (c) => c.notNull())
+        .addColumn('fields', 'text', (c) => c.notNull())
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('created_by_id', 'text', (c) => c.notNull())
+        .addColumn('last_modified_by_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .addColumn('last_modified_at', int, (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('records_org_object')
+        .on('records')
+        .columns(['org_id', 'object', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('api_usage')
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('api_usage_pk', ['app_id', 'day'])
+        .execute();
+    },
+  };
+}
+
 /** All migrations in order. Names sort lexically; never rename or edit a shipped one. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_initial': m0001(dialect),
     '0002_refresh_tokens': m0002(dialect),
     '0003_authorization': m0003(dialect),
+    '0004_records': m0004(dialect),
   };
 }
 

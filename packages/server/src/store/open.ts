@@ -15,6 +15,7 @@ import { SqlAppStore } from './sql/apps.ts';
 import { SqlAuthorizationCodeStore } from './sql/authorization_codes.ts';
 import { SqlLoginThrottleStore } from './sql/login_throttle.ts';
 import { SqlAuditStore, SqlSettingsStore, SqlSigningKeyStore } from './sql/misc.ts';
+import { SqlApiUsageStore, SqlRecordStore } from './sql/records.ts';
 import { SqlRefreshTokenStore } from './sql/refresh_tokens.ts';
 import { SqlSessionStore } from './sql/sessions.ts';
 import { SqlAccessTokenStore, SqlReplayStore } from './sql/tokens.ts';
@@ -88,6 +89,8 @@ export async function openStore(url: string, opts: { poolSize?: number } = {}): 
     authorizationCodes: new SqlAuthorizationCodeStore(db),
     sessions: new SqlSessionStore(db),
     loginThrottle: new SqlLoginThrottleStore(db),
+    records: new SqlRecordStore(db),
+    apiUsage: new SqlApiUsageStore(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -170,6 +170,28 @@ export interface LoginFailuresTable {
   at: number;
 }
 
+/** 0004_records: one row per record of the records API; every non-system field in `fields` (JSON). */
+export interface RecordsTable {
+  id: string;
+  org_id: string;
+  object: string;
+  fields: string;
+  owner_id: string;
+  created_by_id: string;
+  last_modified_by_id: string;
+  created_at: number;
+  last_modified_at: number;
+  /** Bumped by every patch: the compare-and-set of RecordStore.patch. */
+  revision: number;
+}
+
+/** 0004_records: API calls per app per UTC day (the daily API request limit). */
+export interface ApiUsageTable {
+  app_id: string;
+  day: string;
+  count: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   users: UsersTable;
@@ -187,4 +209,6 @@ export interface Database {
   authorization_codes: AuthorizationCodesTable;
   browser_sessions: BrowserSessionsTable;
   login_failures: LoginFailuresTable;
+  records: RecordsTable;
+  api_usage: ApiUsageTable;
 }
