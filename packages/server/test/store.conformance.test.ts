@@ -1491,5 +1491,280 @@ for (const kind of DB_KINDS) {
         });
       });
     });
+    describe('refresh tokens', () => {
+      const store = useStore(kind);
+      type Family = Parameters<Store['refreshTokens']['createFamily']>[0];
+      type RToken = Parameters<Store['refreshTokens']['createFamily']>[1];
+      let app: App;
+      let user: User;
+      let approval: Approval;
+
+      const family = (over: Partial<Family> = {}): Family => {
+        const n = next();
+        return {
+          id: `family-${n}`,
+          appId: app.id,
+          userId: user.id,
+          approvalId: approval.id,
+          scopes: ['api', 'refresh_token'],
+          createdAt: 4_102_444_800_000 + n,
+          expiresAt: null,
+          revokedAt: null,
+          ...over,
+        };
+      };
+      const rtoken = (familyId: string, over: Partial<RToken> = {}): RToken => {
+        const n = next();
+        return {
+          hash: `rt-hash-${n}`,
+          familyId,
+          parentHash: null,
+          issuedAt: 4_102_444_800_000 + n,
+          lastUsedAt: null,
+          retiredAt: null,
+          successorHash: null,
+          graceSealed: null,
+          graceUntil: null,
+          ...over,
+        };
+      };
+      /** A family with its first token, stored. */
+      async function started(over: Partial<Family> = {}): Promise<{ f: Family; t: RToken }> {
+        const f = family(over);
+        const t = rtoken(f.id);
+        await store().refreshTokens.createFamily(f, t);
+        return { f, t };
+      }
+      const rotation = (
+        parent: RToken,
+        at: number,
+        grace: { sealed: string; until: number } | null = null,
+      ) => {
+        const successor = rtoken(parent.familyId, { parentHash: parent.hash, issuedAt: at });
+        const accessToken = makeToken(app.id, user.id, {
+          familyId: parent.familyId,
+          grantType: 'refresh_token',
+        });
+        return { parentHash: parent.hash, at, successor, accessToken, grace };
+      };
+
+      before(async () => {
+        const s = store();
+        app = makeApp();
+        user = makeUser();
+        await s.apps.create(app, [], []);
+        assert.equal(await s.users.create(user), true);
+        approval = await s.approvals.upsert(makeApproval(app.id, user.id));
+      });
+
+      test('createFamily, findFamily, findByHash and listTokens round-trip every field', async () => {
+        const s = store();
+        const f = family({ expiresAt: 4_102_444_900_000, approvalId: null });
+        const t = rtoken(f.id, {
+          parentHash: 'p',
+          lastUsedAt: 4_102_444_800_111,
+          retiredAt: 4_102_444_800_222,
+          successorHash: 'succ',
+          graceSealed: 'sealed',
+          graceUntil: 4_102_444_800_333,
+        });
+        await s.refreshTokens.createFamily(f, t);
+        assert.deepEqual(await s.refreshTokens.findFamily(f.id), f);
+        assert.deepEqual(await s.refreshTokens.findByHash(t.hash), { token: t, family: f });
+        assert.deepEqual(await s.refreshTokens.listTokens(f.id), [t]);
+        const found = await s.refreshTokens.findByHash(t.hash);
+        assert.equal(typeof found?.token.graceUntil, 'number');
+        assert.equal(await s.refreshTokens.findByHash('rt-unknown'), undefined);
+        assert.equal(await s.refreshTokens.findFamily('family-unknown'), undefined);
+        assert.deepEqual(await s.refreshTokens.listTokens('family-unknown'), []);
+      });
+
+      test('createFamily is atomic: an unknown app or user, or a duplicate hash, leaves no family', async () => {
+        const s = store();
+        const { t } = await started();
+        const ghostApp = family({ appId: newId(KeyPrefix.connectedApp) });
+        const ghostUser = family({ userId: newId(KeyPrefix.user) });
+        const dupHash = family();
+        await assert.rejects(s.refreshTokens.createFamily(ghostApp, rtoken(ghostApp.id)));
+        await assert.rejects(s.refreshTokens.createFamily(ghostUser, rtoken(ghostUser.id)));
+        await assert.rejects(s.refreshTokens.createFamily(dupHash, rtoken(dupHash.id, { hash: t.hash })));
+        for (const f of [ghostApp, ghostUser, dupHash]) {
+          assert.equal(await s.refreshTokens.findFamily(f.id), undefined);
+        }
+      });
+
+      test('rotate is true once: the parent is retired, the successor and access token stored', async () => {
+        const s = store();
+        const { f, t } = await started();
+        const r = rotation(t, T + 100, { sealed: 'seal', until: T + 10_100 });
+        assert.equal(await s.refreshTokens.rotate(r), true);
+        assert.deepEqual((await s.refreshTokens.findByHash(t.hash))?.token, {
+          ...t,
+          retiredAt: T + 100,
+          successorHash: r.successor.hash,
+          graceSealed: 'seal',
+          graceUntil: T + 10_100,
+        });
+        assert.deepEqual((await s.refreshTokens.findByHash(r.successor.hash))?.token, r.successor);
+        assert.deepEqual(await s.accessTokens.findById(r.accessToken.id), r.accessToken);
+        assert.equal((await s.accessTokens.findById(r.accessToken.id))?.familyId, f.id);
+
+        const again = rotation(t, T + 200);
+        assert.equal(await s.refreshTokens.rotate(again), false);
+        assert.equal(await s.refreshTokens.findByHash(again.successor.hash), undefined);
+        assert.equal(await s.accessTokens.findById(again.accessToken.id), undefined);
+        assert.equal((await s.refreshTokens.findByHash(t.hash))?.token.retiredAt, T + 100);
+      });
+
+      test("rotating the successor wipes its parent's grace seal", async () => {
+        const s = store();
+        const { t } = await started();
+        const r1 = rotation(t, T + 1, { sealed: 'seal-1', until: T + 60_000 });
+        assert.equal(await s.refreshTokens.rotate(r1), true);
+        assert.equal(await s.refreshTokens.rotate(rotation(r1.successor, T + 2)), true);
+        const parent = (await s.refreshTokens.findByHash(t.hash))?.token;
+        assert.equal(parent?.graceSealed, null);
+        assert.equal(parent?.graceUntil, T + 60_000);
+      });
+
+      test('20 parallel rotations of one token: exactly one wins, one successor, one access token', async () => {
+        const s = store();
+        const { f, t } = await started();
+        const attempts = Array.from({ length: 20 }, (_, i) => rotation(t, T + 1000 + i));
+        const results = await Promise.all(attempts.map((r) => s.refreshTokens.rotate(r)));
+        assert.equal(results.filter(Boolean).length, 1);
+        const winner = attempts[results.indexOf(true)]!;
+        const tokens = await s.refreshTokens.listTokens(f.id);
+        assert.equal(tokens.length, 2);
+        assert.deepEqual(
+          tokens.filter((x) => x.retiredAt === null).map((x) => x.hash),
+          [winner.successor.hash],
+        );
+        const stored = await Promise.all(attempts.map((r) => s.accessTokens.findById(r.accessToken.id)));
+        assert.equal(stored.filter(Boolean).length, 1);
+      });
+
+      test('recordUse sets lastUsedAt and stores the access token; false on a retired token', async () => {
+        const s = store();
+        const { t } = await started();
+        const at1 = makeToken(app.id, user.id, { familyId: t.familyId });
+        assert.equal(await s.refreshTokens.recordUse(t.hash, T + 5, at1), true);
+        assert.equal((await s.refreshTokens.findByHash(t.hash))?.token.lastUsedAt, T + 5);
+        assert.deepEqual(await s.accessTokens.findById(at1.id), at1);
+        assert.equal(await s.refreshTokens.rotate(rotation(t, T + 6)), true);
+        const at2 = makeToken(app.id, user.id, { familyId: t.familyId });
+        assert.equal(await s.refreshTokens.recordUse(t.hash, T + 7, at2), false);
+        assert.equal(await s.accessTokens.findById(at2.id), undefined);
+        assert.equal(await s.refreshTokens.recordUse('rt-unknown', T, at2), false);
+      });
+
+      test('revokeFamily: true once; retires live tokens, wipes seals, revokes only its access tokens', async () => {
+        const s = store();
+        const { f, t } = await started();
+        const r = rotation(t, T + 10, { sealed: 'seal', until: T + 99_999 });
+        await s.refreshTokens.rotate(r);
+        const gone = makeToken(app.id, user.id, { familyId: f.id, revokedAt: T + 1 });
+        const otherFamily = await started();
+        const foreign = makeToken(app.id, user.id, { familyId: otherFamily.f.id });
+        const plain = makeToken(app.id, user.id);
+        for (const x of [gone, foreign, plain]) await s.accessTokens.insert(x);
+
+        assert.equal(await s.refreshTokens.revokeFamily(f.id, T + 20), true);
+        assert.equal(await s.refreshTokens.revokeFamily(f.id, T + 30), false);
+        assert.equal((await s.refreshTokens.findFamily(f.id))?.revokedAt, T + 20);
+        const tokens = await s.refreshTokens.listTokens(f.id);
+        assert.deepEqual(
+          tokens.map((x) => [x.hash, x.retiredAt, x.graceSealed]).sort(),
+          [
+            [t.hash, T + 10, null],
+            [r.successor.hash, T + 20, null],
+          ].sort(),
+        );
+        assert.equal((await s.accessTokens.findById(r.accessToken.id))?.revokedAt, T + 20);
+        assert.equal((await s.accessTokens.findById(gone.id))?.revokedAt, T + 1);
+        assert.equal((await s.accessTokens.findById(foreign.id))?.revokedAt, null);
+        assert.equal((await s.accessTokens.findById(plain.id))?.revokedAt, null);
+        assert.equal((await s.refreshTokens.findByHash(otherFamily.t.hash))?.token.retiredAt, null);
+        assert.equal(await s.refreshTokens.revokeFamily('family-unknown', T), false);
+      });
+
+      test('revokeFamily racing rotations leaves no live token or access token in the family', async () => {
+        const s = store();
+        for (let i = 0; i < 5; i++) {
+          const { f, t } = await started();
+          const attempts = Array.from({ length: 5 }, (_, j) => rotation(t, T + j));
+          const [revoked, ...won] = await Promise.all([
+            s.refreshTokens.revokeFamily(f.id, T + 50),
+            ...attempts.map((r) => s.refreshTokens.rotate(r)),
+          ]);
+          assert.equal(revoked, true);
+          assert.ok(won.filter(Boolean).length <= 1);
+          assert.equal((await s.refreshTokens.findFamily(f.id))?.revokedAt, T + 50);
+          for (const r of attempts) {
+            const at = await s.accessTokens.findById(r.accessToken.id);
+            assert.ok(at === undefined || at.revokedAt !== null, 'an access token outlived its family');
+          }
+        }
+      });
+
+      test('revokeForApproval revokes and counts the live families of that approval only', async () => {
+        const s = store();
+        const u2 = makeUser();
+        assert.equal(await s.users.create(u2), true);
+        const a2 = await s.approvals.upsert(makeApproval(app.id, u2.id));
+        const a = await started({ approvalId: a2.id, userId: u2.id });
+        const b = await started({ approvalId: a2.id, userId: u2.id });
+        const dead = await started({ approvalId: a2.id, userId: u2.id, revokedAt: T + 1 });
+        const other = await started();
+        const at = makeToken(app.id, u2.id, { familyId: b.f.id });
+        await s.accessTokens.insert(at);
+
+        assert.equal(await s.refreshTokens.revokeForApproval(a2.id, T + 40), 2);
+        assert.equal(await s.refreshTokens.revokeForApproval(a2.id, T + 41), 0);
+        for (const x of [a, b]) {
+          assert.equal((await s.refreshTokens.findFamily(x.f.id))?.revokedAt, T + 40);
+          assert.equal((await s.refreshTokens.findByHash(x.t.hash))?.token.retiredAt, T + 40);
+        }
+        assert.equal((await s.refreshTokens.findFamily(dead.f.id))?.revokedAt, T + 1);
+        assert.equal((await s.refreshTokens.findFamily(other.f.id))?.revokedAt, null);
+        assert.equal((await s.accessTokens.findById(at.id))?.revokedAt, T + 40);
+      });
+
+      test('purgeEnded deletes at most `limit` revoked or expired families with their tokens', async () => {
+        const s = store();
+        const ended = [
+          await started({ revokedAt: 1000 }),
+          await started({ revokedAt: 2000 }),
+          await started({ expiresAt: 1500 }),
+        ];
+        const boundary = await started({ revokedAt: 3000 });
+        const live = await started({ expiresAt: 4_102_444_900_000 });
+        assert.equal(await s.refreshTokens.purgeEnded(3000, 2), 2);
+        assert.equal(await s.refreshTokens.purgeEnded(3000, 2), 1);
+        assert.equal(await s.refreshTokens.purgeEnded(3000, 2), 0);
+        for (const x of ended) {
+          assert.equal(await s.refreshTokens.findFamily(x.f.id), undefined);
+          assert.equal(await s.refreshTokens.findByHash(x.t.hash), undefined);
+        }
+        assert.ok(await s.refreshTokens.findFamily(boundary.f.id));
+        assert.ok(await s.refreshTokens.findByHash(live.t.hash));
+      });
+
+      test('deleting the app or the user removes its families and tokens', async () => {
+        const s = store();
+        const a2 = makeApp();
+        await s.apps.create(a2, [], []);
+        const u2 = makeUser();
+        assert.equal(await s.users.create(u2), true);
+        const byApp = await started({ appId: a2.id });
+        const byUser = await started({ userId: u2.id });
+        assert.equal(await s.apps.delete(a2.id), true);
+        assert.equal(await s.users.delete(u2.id), true);
+        for (const x of [byApp, byUser]) {
+          assert.equal(await s.refreshTokens.findFamily(x.f.id), undefined);
+          assert.equal(await s.refreshTokens.findByHash(x.t.hash), undefined);
+        }
+      });
+    });
   });
 }
