@@ -10,8 +10,7 @@ import {
   verifySamlAssertion,
 } from '../src/oauth/saml/index.ts';
 import { FROZEN_NOW, ISSUER, type TestKey, TOKEN_URL } from './assertions.ts';
-
-// ---- the pure verifier, with the unit tests' defaults ----
+import { assertionXml, encode, type Spec, signXmlCrypto, spec } from './saml_fixtures.ts';
 
 export interface VerifierKeys {
   a: TestKey;
@@ -65,3 +64,13 @@ export function runRow(row: Row, k: VerifierKeys): void {
     return true;
   });
 }
+
+/** A valid assertion (with `o` applied), signed by key a with xml-crypto. */
+export const xml = (k: VerifierKeys, o: Partial<Spec> = {}) => signXmlCrypto(assertionXml(spec(o)), k.a);
+/** The same, as the `assertion` parameter. */
+export const param = (k: VerifierKeys, o: Partial<Spec> = {}) => encode(xml(k, o));
+/** Signs, then edits the signed text (what an attacker holding a signed assertion can do). */
+export const edited = (k: VerifierKeys, edit: (signed: string) => string, o: Partial<Spec> = {}) =>
+  encode(edit(xml(k, o)));
+/** Any text as the parameter. */
+export const raw = (text: string) => encode(text);

@@ -10,7 +10,7 @@ import { readConditions } from './conditions.ts';
 import { NS } from './constants.ts';
 import { attr, childElements } from './dom.ts';
 import { assertionHeader, readIssuer, type UntrustedSamlAssertion } from './envelope.ts';
-import { invalidAssertion } from './errors.ts';
+import { invalidAssertion, quoted } from './errors.ts';
 import { parseXml } from './parse.ts';
 import { readSubject } from './subject.ts';
 import { type Clock, parseSamlTime } from './time.ts';
@@ -44,7 +44,7 @@ function checkChildren(root: Element): void {
   for (const c of childElements(root)) {
     if (c.namespaceURI !== NS.saml || !ALLOWED_CHILDREN.has(c.localName ?? '')) {
       // Advice may carry other assertions; Statement/AuthzDecisionStatement mean nothing here.
-      throw invalidAssertion(`unsupported ${c.localName} in the Assertion`);
+      throw invalidAssertion(`unsupported ${quoted(c.localName)} in the Assertion`);
     }
   }
 }

@@ -7,7 +7,7 @@
 import type { Element } from '@xmldom/xmldom';
 import { NS } from './constants.ts';
 import { attr, childElements, wholeText } from './dom.ts';
-import { invalidAssertion } from './errors.ts';
+import { invalidAssertion, quoted } from './errors.ts';
 
 export type SamlAttributeValue = string | null | (string | null)[];
 
@@ -29,7 +29,7 @@ export function readAttributes(root: Element): Record<string, SamlAttributeValue
     for (const a of childElements(statement)) {
       if (a.namespaceURI !== NS.saml || a.localName !== 'Attribute') {
         // EncryptedAttribute: we hold no decryption key.
-        throw invalidAssertion(`unsupported ${a.localName} in AttributeStatement`);
+        throw invalidAssertion(`unsupported ${quoted(a.localName)} in AttributeStatement`);
       }
       const name = attr(a, 'Name');
       if (!name) throw invalidAssertion('Attribute Name is missing');

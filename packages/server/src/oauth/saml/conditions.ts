@@ -7,7 +7,7 @@
 import type { Element } from '@xmldom/xmldom';
 import { NS } from './constants.ts';
 import { attr, childElements, exactlyOne, samlChildren, simpleText } from './dom.ts';
-import { invalidAssertion } from './errors.ts';
+import { invalidAssertion, quoted } from './errors.ts';
 import { type Clock, notBeforeOk, notOnOrAfterOk, optionalSamlTime } from './time.ts';
 
 const KNOWN_CONDITIONS = new Set(['AudienceRestriction', 'OneTimeUse']);
@@ -44,7 +44,7 @@ export function readConditions(root: Element, accepted: readonly string[], clock
   const conditions = exactlyOne(root, NS.saml, 'Conditions');
   for (const c of childElements(conditions)) {
     if (c.namespaceURI !== NS.saml || !KNOWN_CONDITIONS.has(c.localName ?? '')) {
-      throw invalidAssertion(`unsupported condition ${c.localName}`);
+      throw invalidAssertion(`unsupported condition ${quoted(c.localName)}`);
     }
   }
   if (samlChildren(conditions, 'OneTimeUse').length > 1)

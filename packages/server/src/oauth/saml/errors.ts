@@ -14,3 +14,9 @@ export function safeMessage(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split(/[<"'&]/, 1)[0]!.slice(0, 120);
 }
+
+/** An attacker-chosen name or URI quoted in a description, kept short. */
+export function quoted(s: string | null | undefined, max = 100): string {
+  const v = s ?? '';
+  return v.length > max ? `${v.slice(0, max)}…` : v;
+}

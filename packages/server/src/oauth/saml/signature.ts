@@ -20,7 +20,7 @@ import {
 } from './algorithms.ts';
 import { ALLOWED_TRANSFORMS, C14N_EXC, NS } from './constants.ts';
 import { attr, childElements, exactlyOne, isElement } from './dom.ts';
-import { invalidAssertion, safeMessage } from './errors.ts';
+import { invalidAssertion, quoted, safeMessage } from './errors.ts';
 
 const EXC_C14N_NS = C14N_EXC;
 /** XMLDSig, XMLDSig 1.1 (KeyInfo children), and exc-c14n's InclusiveNamespaces. */
@@ -44,7 +44,7 @@ function isInside(el: Element, ancestor: Element): boolean {
 function algorithm(el: Element, what: string, allowed: readonly string[]): string {
   const a = attr(el, 'Algorithm');
   if (a === undefined) throw invalidAssertion(`${what} has no Algorithm`);
-  if (!allowed.includes(a)) throw invalidAssertion(`${what} ${a} is not allowed`);
+  if (!allowed.includes(a)) throw invalidAssertion(`${what} ${quoted(a)} is not allowed`);
   return a;
 }
 
