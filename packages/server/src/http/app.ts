@@ -7,6 +7,7 @@ import type { ServerContext } from '../context.ts';
 import { OAuthError } from '../oauth/errors.ts';
 import { resourceRoutes } from '../resource/index.ts';
 import { adminRoutes } from './admin/index.ts';
+import { authorizationRoutes } from './authorize.ts';
 import { errorHandler, sendOAuthError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { introspectionRoutes } from './introspect.ts';
@@ -41,6 +42,7 @@ export function buildHttpApp(ctx: ServerContext, opts: HttpOptions = {}): Fastif
 
   healthRoutes(app, ctx);
   tokenRoutes(app, ctx);
+  authorizationRoutes(app, ctx);
   revocationRoutes(app, ctx);
   introspectionRoutes(app, ctx);
   metadataRoutes(app, ctx);

@@ -36,13 +36,19 @@ export function metadata(ctx: ServerContext): Record<string, unknown> {
   const base = ctx.settings.issuer;
   return {
     issuer: base,
+    authorization_endpoint: `${base}/services/oauth2/authorize`,
     token_endpoint: `${base}/services/oauth2/token`,
     revocation_endpoint: `${base}/services/oauth2/revoke`,
     introspection_endpoint: `${base}/services/oauth2/introspect`,
     userinfo_endpoint: `${base}/services/oauth2/userinfo`,
     jwks_uri: `${base}/id/keys`,
     grant_types_supported: [...grants.keys()],
-    response_types_supported: [],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    // RFC 7636: S256 only (plain is refused, RFC 9700 §2.1.1).
+    code_challenge_methods_supported: ['S256'],
+    // RFC 9207: authorization responses carry `iss`.
+    authorization_response_iss_parameter_supported: true,
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     // RFC 8414 §2: required once private_key_jwt is listed for an endpoint.
     token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],

@@ -1,12 +1,13 @@
 /** The grant registry: one module per grant type, checked once at start. */
 
+import { authorization_code } from './authorization_code.ts';
 import { client_credentials } from './client_credentials.ts';
 import type { Grant } from './grant.ts';
 import { jwt_bearer } from './jwt_bearer.ts';
 import { refresh_token } from './refresh_token.ts';
 import { saml2_bearer } from './saml2_bearer.ts';
 
-const ALL: Grant[] = [client_credentials, jwt_bearer, saml2_bearer, refresh_token];
+const ALL: Grant[] = [client_credentials, jwt_bearer, saml2_bearer, refresh_token, authorization_code];
 
 export const grants: ReadonlyMap<string, Grant> = (() => {
   const m = new Map<string, Grant>();

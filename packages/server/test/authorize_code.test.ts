@@ -1,0 +1,382 @@
+// Consent, codes and the authorization_code grant (RFC 6749 §4.1.2–4.1.4, RFC 7636 §4.5–4.6,
+// RFC 9700 §2.1.1, §4.5): the exact redirect, the approval it records, the token response,
+// and every refusal at the token endpoint with its exact error; the 60-second lifetime on a
+// frozen clock; a second use revoking what the first one issued.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import {
+  authorizeUrl,
+  Browser,
+  CALLBACK,
+  type Client,
+  codeClient,
+  exchange,
+  formFields,
+  obtainCode,
+  pkce,
+  signIn,
+} from './authorize_flow.ts';
+import { basic, DB_KINDS, startTestServer, type TestServer } from './harness.ts';
+
+const T0 = 1_900_000_000_000;
+const USERINFO = '/services/oauth2/userinfo';
+
+for (const kind of DB_KINDS) {
+  describe(`authorization code: consent and exchange (${kind})`, () => {
+    let s: TestServer;
+    let now = T0;
+    let c: Client;
+
+    before(async () => {
+      s = await startTestServer(kind, { now: () => now });
+    });
+    beforeEach(async () => {
+      now += 3_600_000;
+      c = await codeClient(s);
+    });
+    after(() => s.stop());
+
+    const userinfo = (token: string) => s.get(USERINFO, { authorization: `Bearer ${token}` });
+    const refresh = (token: string) =>
+      s.form(
+        '/services/oauth2/token',
+        { grant_type: 'refresh_token', refresh_token: token },
+        { authorization: basic(c.app.clientId, c.secret) },
+      );
+
+    test('sign in, consent page names the app and the scopes in words, Allow redirects with the code', async () => {
+      const b = new Browser(s.url);
+      const login = await b.get(authorizeUrl(c, { scope: 'api refresh_token' }));
+      const back = await signIn(b, login, c.user.username);
+      assert.equal(back.status, 303);
+      const consent = await b.get(back.location!);
+      assert.equal(consent.status, 200);
+      assert.match(
+        consent.text,
+        new RegExp(`Allow <span class="app-name">${c.app.name}</span> to access your account`),
+      );
+      assert.match(
+        consent.text,
+        /Access and manage your data through the API<span class="scope-name">api<\/span>/,
+      );
+      assert.match(
+        consent.text,
+        /perform requests at any time\)<span class="scope-name">refresh_token<\/span>/,
+      );
+      assert.match(consent.text, /<button type="submit" name="decision" value="deny">Deny<\/button>/);
+      assert.match(consent.text, /name="decision" value="allow" class="primary">Allow<\/button>/);
+      const fields = formFields(consent.text, '/services/oauth2/authorize/consent');
+      const allowed = await b.post('/services/oauth2/authorize/consent', { ...fields, decision: 'allow' });
+      assert.equal(allowed.status, 303);
+      const loc = new URL(allowed.location!);
+      const code = loc.searchParams.get('code')!;
+      assert.match(code, /^[A-Za-z0-9_-]{43}$/);
+      assert.equal(
+        allowed.location,
+        `${CALLBACK}?code=${code}&state=st-123&iss=${encodeURIComponent(s.url)}`,
+      );
+      assert.equal(allowed.headers.get('referrer-policy'), 'no-referrer');
+      // The approval is recorded: user, app, scopes, time — and the admin API shows it.
+      const approvals = await s.admin(
+        'GET',
+        `/admin/v1/approvals?username=${encodeURIComponent(c.user.username)}`,
+      );
+      assert.equal(approvals.status, 200);
+      assert.equal(approvals.body.length, 1);
+      assert.deepEqual(
+        {
+          clientId: approvals.body[0].clientId,
+          scopes: approvals.body[0].scopes,
+          source: approvals.body[0].source,
+        },
+        { clientId: c.app.clientId, scopes: ['api', 'refresh_token'], source: 'consent' },
+      );
+      assert.equal(approvals.body[0].createdAt, new Date(now).toISOString());
+      // The code is stored only as a hash.
+      assert.equal(await s.ctx.store.authorizationCodes.findByHash(code), undefined);
+    });
+
+    test('the token response: access token, refresh token (refresh_token scope), Salesforce fields', async () => {
+      const { verifier, challenge } = pkce();
+      const { code } = await obtainCode(s, c, {
+        scope: 'api refresh_token',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      });
+      const r = await exchange(s, c, { code, code_verifier: verifier });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.headers.get('cache-control'), 'no-store');
+      assert.deepEqual(Object.keys(r.body).sort(), [
+        'access_token',
+        'expires_in',
+        'id',
+        'instance_url',
+        'issued_at',
+        'refresh_token',
+        'scope',
+        'signature',
+        'token_type',
+      ]);
+      assert.equal(r.body.scope, 'api refresh_token');
+      assert.equal(r.body.token_type, 'Bearer');
+      assert.equal(r.body.instance_url, s.url);
+      assert.equal(r.body.id, `${s.url}/id/${s.ctx.orgId}/${c.user.id}`);
+      assert.equal(r.body.issued_at, String(now));
+      assert.equal((await userinfo(r.body.access_token)).status, 200);
+      // The refresh token works (the colleague's grant), and the record says authorization_code.
+      const refreshed = await refresh(r.body.refresh_token);
+      assert.equal(refreshed.status, 200, refreshed.text);
+      const audit = await s.admin('GET', `/admin/v1/audit?clientId=${c.app.clientId}`);
+      assert.ok(
+        audit.body.some(
+          (e: { grantType: string; result: string }) =>
+            e.grantType === 'authorization_code' && e.result === 'success',
+        ),
+      );
+    });
+
+    test('no refresh token without refresh_token/offline_access; offline_access gives one', async () => {
+      const { code } = await obtainCode(s, c, { scope: 'api' });
+      const r = await exchange(s, c, { code });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.refresh_token, undefined);
+      assert.equal(r.body.scope, 'api');
+      const off = await codeClient(s, { app: { scopes: ['api', 'offline_access'] } });
+      const { code: code2 } = await obtainCode(s, off, { scope: 'offline_access' });
+      const r2 = await exchange(s, off, { code: code2 });
+      assert.equal(r2.status, 200, r2.text);
+      assert.match(r2.body.refresh_token, /^5Aep861/);
+    });
+
+    test('Deny redirects with access_denied and state, and records nothing', async () => {
+      const b = new Browser(s.url);
+      const login = await b.get(authorizeUrl(c, { scope: 'api' }));
+      const consent = await b.get((await signIn(b, login, c.user.username)).location!);
+      const fields = formFields(consent.text, '/services/oauth2/authorize/consent');
+      const r = await b.post('/services/oauth2/authorize/consent', { ...fields, decision: 'deny' });
+      assert.equal(r.status, 303);
+      assert.equal(
+        r.location,
+        `${CALLBACK}?error=access_denied&error_description=${encodeURIComponent('end-user denied authorization')}&state=st-123&iss=${encodeURIComponent(s.url)}`,
+      );
+      assert.equal(await s.ctx.store.approvals.find(c.app.id, c.user.id), undefined);
+    });
+
+    test('an approval covering the scopes skips the consent page; prompt=consent asks again', async () => {
+      const { browser } = await obtainCode(s, c, { scope: 'api refresh_token' });
+      const again = await browser.get(authorizeUrl(c, { scope: 'api', state: 'second' }));
+      assert.equal(again.status, 302);
+      const loc = new URL(again.location!);
+      assert.equal(loc.searchParams.get('state'), 'second');
+      assert.ok(loc.searchParams.get('code'));
+      const wider = await browser.get(authorizeUrl(c, { scope: 'api id' }));
+      assert.equal(wider.status, 200, 'a scope not yet approved asks');
+      assert.match(wider.text, /See your identity/);
+      const forced = await browser.get(authorizeUrl(c, { scope: 'api', prompt: 'consent' }));
+      assert.equal(forced.status, 200);
+      assert.match(forced.text, /value="allow"/);
+    });
+
+    test('admin_approved: a pre-authorized user skips consent; anyone else is refused', async () => {
+      const pre = await codeClient(s, { app: { permittedUsers: 'admin_approved' } });
+      const add = await s.admin('POST', `/admin/v1/apps/${pre.app.clientId}/preauthorizations`, {
+        username: pre.user.username,
+      });
+      assert.equal(add.status, 201);
+      const b = new Browser(s.url);
+      const login = await b.get(authorizeUrl(pre, { scope: 'api refresh_token' }));
+      const back = await signIn(b, login, pre.user.username);
+      const r = await b.get(back.location!);
+      assert.equal(r.status, 302, 'no consent page');
+      const code = new URL(r.location!).searchParams.get('code')!;
+      assert.equal(
+        await s.ctx.store.approvals.find(pre.app.id, pre.user.id),
+        undefined,
+        'no approval recorded',
+      );
+      const t = await exchange(s, pre, { code });
+      assert.equal(t.status, 200, t.text);
+      assert.ok(t.body.refresh_token);
+
+      const other = await s.newUser({ password: 'another long password' });
+      const b2 = new Browser(s.url);
+      const login2 = await b2.get(authorizeUrl(pre));
+      const back2 = await signIn(b2, login2, other.username, 'another long password');
+      const refused = await b2.get(back2.location!);
+      assert.equal(refused.status, 302);
+      assert.equal(
+        refused.location,
+        `${CALLBACK}?error=access_denied&error_description=${encodeURIComponent('user is not admin approved to access this app')}&state=st-123&iss=${encodeURIComponent(s.url)}`,
+      );
+    });
+
+    test('PKCE at the token endpoint: mismatch, missing, malformed, and a verifier without a challenge', async () => {
+      const { verifier, challenge } = pkce();
+      const params = { code_challenge: challenge, code_challenge_method: 'S256' };
+      const cases: [Record<string, string>, string][] = [
+        [{ code_verifier: pkce().verifier }, 'code_verifier does not match the code_challenge'],
+        [{}, 'code_verifier is missing'],
+        [{ code_verifier: 'short' }, 'code_verifier is malformed'],
+        [{ code_verifier: `${verifier}!` }, 'code_verifier is malformed'],
+      ];
+      const { code, browser } = await obtainCode(s, c, params);
+      for (const [extra, description] of cases) {
+        const r = await exchange(s, c, { code, ...extra });
+        assert.equal(r.status, 400);
+        assert.deepEqual(r.body, { error: 'invalid_grant', error_description: description });
+      }
+      // Refusals do not use the code up: the right verifier still works.
+      assert.equal((await exchange(s, c, { code, code_verifier: verifier })).status, 200);
+      // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is refused.
+      const { code: plain } = await obtainCode(s, c, {}, browser);
+      const r = await exchange(s, c, { code: plain, code_verifier: verifier });
+      assert.deepEqual(r.body, {
+        error: 'invalid_grant',
+        error_description: 'code_verifier was sent but the authorization request had no code_challenge',
+      });
+    });
+
+    test('redirect_uri must be the one of the request; missing code or redirect_uri is invalid_request', async () => {
+      const other = 'https://client.example/other';
+      await s.admin('PATCH', `/admin/v1/apps/${c.app.clientId}`, { callbackUrls: [CALLBACK, other] });
+      const { code } = await obtainCode(s, c);
+      const wrong = await exchange(s, c, { code, redirect_uri: other });
+      assert.equal(wrong.status, 400);
+      assert.deepEqual(wrong.body, {
+        error: 'invalid_grant',
+        error_description: 'redirect_uri does not match the authorization request',
+      });
+      const missingUri = await s.form(
+        '/services/oauth2/token',
+        { grant_type: 'authorization_code', code },
+        { authorization: basic(c.app.clientId, c.secret) },
+      );
+      assert.deepEqual(missingUri.body, {
+        error: 'invalid_request',
+        error_description: 'redirect_uri is missing',
+      });
+      const missingCode = await exchange(s, c, {});
+      assert.deepEqual(missingCode.body, { error: 'invalid_request', error_description: 'code is missing' });
+      const unknown = await exchange(s, c, { code: 'A'.repeat(43) });
+      assert.deepEqual(unknown.body, {
+        error: 'invalid_grant',
+        error_description: 'invalid authorization code',
+      });
+      assert.equal((await exchange(s, c, { code })).status, 200);
+    });
+
+    test('the code lives 60 seconds (frozen clock)', async () => {
+      const first = await obtainCode(s, c);
+      const second = await obtainCode(s, c, { state: 'b' }, first.browser);
+      now += 59_999;
+      assert.equal((await exchange(s, c, { code: first.code })).status, 200);
+      now += 1;
+      const late = await exchange(s, c, { code: second.code });
+      assert.equal(late.status, 400);
+      assert.deepEqual(late.body, {
+        error: 'invalid_grant',
+        error_description: 'expired authorization code',
+      });
+    });
+
+    test('client binding: the secret is required, another client is invalid_grant, a wrong secret 401', async () => {
+      const { code } = await obtainCode(s, c);
+      const none = await exchange(s, c, { code, client_id: c.app.clientId }, { auth: false });
+      assert.equal(none.status, 401);
+      assert.equal(none.body.error, 'invalid_client');
+      const stranger = await codeClient(s);
+      const other = await s.form(
+        '/services/oauth2/token',
+        { grant_type: 'authorization_code', code, redirect_uri: CALLBACK },
+        { authorization: basic(stranger.app.clientId, stranger.secret) },
+      );
+      assert.deepEqual(other.body, {
+        error: 'invalid_grant',
+        error_description: 'authorization code was issued to another client',
+      });
+      const badSecret = await s.form(
+        '/services/oauth2/token',
+        { grant_type: 'authorization_code', code, redirect_uri: CALLBACK },
+        { authorization: basic(c.app.clientId, 'wrong') },
+      );
+      assert.equal(badSecret.status, 401);
+      // client_secret_post works too, and the code was not used up by the refusals.
+      const post = await s.form('/services/oauth2/token', {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: CALLBACK,
+        client_id: c.app.clientId,
+        client_secret: c.secret,
+      });
+      assert.equal(post.status, 200, post.text);
+    });
+
+    test('a public client exchanges with client_id and the PKCE verifier, no secret', async () => {
+      const pub = await codeClient(s, { app: { refreshToken: { requireSecret: false } } });
+      const { verifier, challenge } = pkce();
+      const { code } = await obtainCode(s, pub, { code_challenge: challenge, code_challenge_method: 'S256' });
+      const noId = await exchange(s, pub, { code, code_verifier: verifier }, { auth: false });
+      assert.deepEqual(noId.body, { error: 'invalid_request', error_description: 'client_id is missing' });
+      const r = await exchange(
+        s,
+        pub,
+        { code, code_verifier: verifier, client_id: pub.app.clientId },
+        { auth: false },
+      );
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.signature, undefined, 'no secret, no signature');
+    });
+
+    test('a code used twice: invalid_grant, and the first access and refresh tokens are revoked', async () => {
+      const { code } = await obtainCode(s, c, { scope: 'api refresh_token' });
+      const first = await exchange(s, c, { code });
+      assert.equal(first.status, 200);
+      assert.equal((await userinfo(first.body.access_token)).status, 200);
+      const second = await exchange(s, c, { code });
+      assert.equal(second.status, 400);
+      assert.deepEqual(second.body, {
+        error: 'invalid_grant',
+        error_description: 'invalid authorization code',
+      });
+      assert.equal((await userinfo(first.body.access_token)).status, 401);
+      const r = await refresh(first.body.refresh_token);
+      assert.equal(r.status, 400);
+      assert.equal(r.body.error, 'invalid_grant');
+      // Even a stranger presenting the used code triggers the revocation (it leaked).
+      const third = await exchange(s, c, { code }, { auth: false });
+      assert.equal(third.body.error, 'invalid_grant');
+    });
+
+    test('ten parallel exchanges of one code: at most one 200, and nothing issued stays usable', async () => {
+      const { code } = await obtainCode(s, c, { scope: 'api refresh_token' });
+      const results = await Promise.all(Array.from({ length: 10 }, () => exchange(s, c, { code })));
+      const ok = results.filter((r) => r.status === 200);
+      assert.ok(ok.length <= 1, `${ok.length} successes`);
+      for (const r of results.filter((x) => x.status !== 200)) {
+        assert.deepEqual(r.body, { error: 'invalid_grant', error_description: 'invalid authorization code' });
+      }
+      for (const r of ok) {
+        assert.equal((await userinfo(r.body.access_token)).status, 401);
+        assert.equal((await refresh(r.body.refresh_token)).status, 400);
+      }
+    });
+
+    test('an approval revoked before the exchange, or an inactive user, refuses the code', async () => {
+      const { code } = await obtainCode(s, c);
+      const approval = await s.ctx.store.approvals.find(c.app.id, c.user.id);
+      assert.ok(approval);
+      assert.equal((await s.admin('DELETE', `/admin/v1/approvals/${approval.id}`)).status, 204);
+      const r = await exchange(s, c, { code });
+      assert.deepEqual(r.body, {
+        error: 'invalid_grant',
+        error_description: "user hasn't approved this consumer",
+      });
+
+      const d = await codeClient(s);
+      const { code: code2 } = await obtainCode(s, d);
+      assert.equal((await s.admin('PATCH', `/admin/v1/users/${d.user.id}`, { active: false })).status, 200);
+      const r2 = await exchange(s, d, { code: code2 });
+      assert.deepEqual(r2.body, { error: 'inactive_user', error_description: 'user is inactive' });
+    });
+  });
+}
