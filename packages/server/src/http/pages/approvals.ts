@@ -33,7 +33,7 @@ ${v.items.map(
   <form method="post" action="${PATHS.revokeApproval}">
     <input type="hidden" name="csrf" value="${v.csrf}">
     <input type="hidden" name="approval" value="${a.id}">
-    <button type="submit" class="danger">Revoke access for ${a.appName}</button>
+    <button type="submit" class="danger" aria-label="Revoke access for ${a.appName}">Revoke access</button>
   </form>
 </li>
 `,

@@ -39,6 +39,7 @@ main.card {
 h1 { font-size: 1.4rem; line-height: 1.3; margin: 0 0 0.75rem; }
 h2 { font-size: 1.05rem; margin: 1.5rem 0 0.5rem; }
 p { margin: 0 0 1rem; }
+a { color: var(--accent); }
 .muted { color: var(--muted); font-size: 0.92rem; }
 .app-name { font-weight: 650; }
 code, .scope-name { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.85em; }
