@@ -4,13 +4,17 @@
  *   (clients.md §5): any credentials sent are not looked at.
  * - `GET /services/data/v{version}[/]` — the resources of a version, for a
  *   token with a data scope (scopes.ts).
+ * - the records API (records/routes.ts) and `v{version}/limits` (limits.ts);
  * - anything else under the prefix — 401/403 for the token first, then
  *   Salesforce's 404 `NOT_FOUND`, so nothing is told to an unauthenticated caller.
+ * Every call with a valid token counts against the app's daily API limit (limits.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { identityUrl, type ServerContext } from '../context.ts';
-import { authenticate, type Caller } from './bearer.ts';
+import type { Caller } from './bearer.ts';
 import { notFound } from './errors.ts';
+import { apiCaller, limitsRoutes } from './limits.ts';
+import { recordRoutes } from './records/routes.ts';
 import { sendJson } from './reply.ts';
 import { API_VERSIONS, versionFromSegment } from './versions.ts';
 
@@ -39,7 +43,7 @@ export function dataRoutes(ctx: ServerContext) {
     scope.get('/', async (_req, reply) => sendJson(reply, 200, API_VERSIONS, { private: false }));
 
     const versionRoot = async (req: FastifyRequest<{ Params: { version: string } }>, reply: FastifyReply) => {
-      const caller = await authenticate(ctx, req, 'data');
+      const caller = await apiCaller(ctx, req);
       const version = versionFromSegment(req.params.version);
       if (!version) throw notFound();
       return sendJson(reply, 200, resourceDirectory(ctx, version, caller));
@@ -47,8 +51,12 @@ export function dataRoutes(ctx: ServerContext) {
     scope.get('/:version', versionRoot);
     scope.get('/:version/', versionRoot);
 
+    // The records API and the daily limit (records/routes.ts, limits.ts): every call is metered.
+    await scope.register(recordRoutes(ctx));
+    await scope.register(limitsRoutes(ctx));
+
     scope.setNotFoundHandler(async (req) => {
-      await authenticate(ctx, req, 'data');
+      await apiCaller(ctx, req);
       throw notFound();
     });
   };
