@@ -3,6 +3,7 @@
 // and every refusal at the token endpoint with its exact error; the 60-second lifetime on a
 // frozen clock; a second use revoking what the first one issued.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   authorizeUrl,
@@ -234,6 +235,21 @@ for (const kind of DB_KINDS) {
         error: 'invalid_grant',
         error_description: 'code_verifier was sent but the authorization request had no code_challenge',
       });
+    });
+
+    test('a challenge without a method is S256 (as Salesforce, for jsforce); verifiers up to 256 characters', async () => {
+      const verifier = 'v'.repeat(171);
+      const challenge = createHash('sha256').update(verifier).digest('base64url');
+      const { code } = await obtainCode(s, c, { code_challenge: challenge });
+      assert.deepEqual((await exchange(s, c, { code, code_verifier: 'v'.repeat(170) })).body, {
+        error: 'invalid_grant',
+        error_description: 'code_verifier does not match the code_challenge',
+      });
+      assert.deepEqual((await exchange(s, c, { code, code_verifier: 'v'.repeat(257) })).body, {
+        error: 'invalid_grant',
+        error_description: 'code_verifier is malformed',
+      });
+      assert.equal((await exchange(s, c, { code, code_verifier: verifier })).status, 200);
     });
 
     test('redirect_uri must be the one of the request; missing code or redirect_uri is invalid_request', async () => {

@@ -125,7 +125,6 @@ for (const kind of DB_KINDS) {
       const { challenge } = pkce();
       const cases: [Record<string, string | undefined>, string][] = [
         [{ code_challenge: challenge, code_challenge_method: 'plain' }, 'code_challenge_method must be S256'],
-        [{ code_challenge: challenge }, 'code_challenge_method must be S256'],
         [{ code_challenge_method: 'S256' }, 'code_challenge_method was sent without code_challenge'],
         [
           { code_challenge: challenge.slice(1), code_challenge_method: 'S256' },

@@ -8,8 +8,12 @@ export const PKCE_METHOD = 'S256';
 
 /** RFC 7636 §4.2: BASE64URL(SHA-256(verifier)) is always 43 characters without padding. */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
-/** RFC 7636 §4.1: code-verifier = 43*128 unreserved characters. */
-const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+/**
+ * RFC 7636 §4.1: code-verifier = 43*128 unreserved characters. Longer ones are accepted up to
+ * 256: jsforce 3 (`useVerifier: true`) sends 171 characters (128 random bytes, base64url),
+ * and Salesforce takes them; more entropy weakens nothing.
+ */
+const VERIFIER = /^[A-Za-z0-9._~-]{43,256}$/;
 
 export function isS256Challenge(challenge: string): boolean {
   return S256_CHALLENGE.test(challenge);

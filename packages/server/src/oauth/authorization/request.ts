@@ -112,8 +112,9 @@ export async function validateAuthorizationRequest(
     fail('invalid_request', 'code_challenge_method was sent without code_challenge');
   }
   if (challenge !== undefined) {
-    // Without a method RFC 7636 §4.3 means `plain`, which is not supported.
-    if (method === undefined) fail('invalid_request', 'code_challenge_method must be S256');
+    // Without a method RFC 7636 §4.3 means `plain`; Salesforce reads it as S256, and jsforce
+    // (`useVerifier`) sends no method. We do as Salesforce: a client that meant `plain` fails
+    // safely at the token endpoint (its verifier does not hash to the challenge).
     if (!isS256Challenge(challenge)) {
       fail('invalid_request', 'code_challenge must be 43 base64url characters (S256)');
     }
