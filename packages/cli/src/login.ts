@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { type CredentialConfig, createCredential, validateCredential } from '@s2s-oauth/client';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ALIAS, ConfigDir } from './config_dir.ts';
+import { webLogin } from './login/web.ts';
 
 /** Salesforce's token path under a login or My Domain URL. */
 const TOKEN_PATH = '/services/oauth2/token';
@@ -41,6 +42,20 @@ function url(v: string): string {
 function keyValue(v: string, prev: string[]): string[] {
   if (!/^[^=]+=/.test(v)) throw new InvalidArgumentError('must be NAME=VALUE');
   return [...prev, v];
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('must be a whole number (0-65535)');
+  return n;
+}
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 86400)
+    throw new InvalidArgumentError('must be a whole number of seconds (1-86400)');
+  return n;
 }
 
 function pairs(list: string[]): Record<string, string | string[]> {
@@ -234,6 +249,73 @@ export function loginCommand(): Command {
         },
         f,
       );
+    },
+  );
+
+  withCommon(
+    cmd
+      .command('web')
+      .description(
+        'authorization code + PKCE (RFC 6749 §4.1, RFC 7636): log in in a browser, keep the refresh token',
+      )
+      .requiredOption('-i, --client-id <id>', 'the app’s client id (consumer key)')
+      .option('--client-secret <secret>', 'the client secret, if the app has one (or S2S_CLIENT_SECRET)')
+      .addOption(
+        new Option('--auth <method>', 'how to send the secret (RFC 6749 §2.3.1)')
+          .choices(['basic', 'post'])
+          .default('basic'),
+      )
+      .option(
+        '--authorize-url <url>',
+        'authorization endpoint (default: <instance-url>/services/oauth2/authorize, or discovered)',
+        url,
+      )
+      .option(
+        '--auth-param <name=value>',
+        'extra authorization-request parameter, e.g. prompt=consent (repeatable)',
+        keyValue,
+        [],
+      )
+      .option('--port <n>', 'loopback port for the redirect (default: any free port)', port, 0)
+      .option('--timeout <seconds>', 'how long to wait for the browser (default 300)', seconds, 300),
+  ).action(
+    async (
+      f: CommonFlags & {
+        clientId: string;
+        clientSecret?: string;
+        auth: string;
+        authorizeUrl?: string;
+        authParam: string[];
+        port: number;
+        timeout: number;
+      },
+    ) => {
+      const secret = f.clientSecret ?? process.env.S2S_CLIENT_SECRET;
+      const authorizationEndpoint =
+        f.authorizeUrl ??
+        (f.instanceUrl !== undefined ? `${f.instanceUrl}/services/oauth2/authorize` : undefined);
+      await webLogin({
+        config: {
+          name: f.alias ?? f.clientId,
+          flow: 'authorization_code',
+          clientId: f.clientId,
+          ...(secret !== undefined
+            ? {
+                clientAuthMethod: f.auth === 'post' ? 'client_secret_post' : 'client_secret_basic',
+                clientSecret: secret,
+              }
+            : { clientAuthMethod: 'none' }),
+          ...(authorizationEndpoint !== undefined ? { authorizationEndpoint } : {}),
+          ...(f.authParam.length > 0
+            ? { authorizationParams: pairs(f.authParam) as Record<string, string> }
+            : {}),
+          ...common(f),
+        },
+        port: f.port,
+        timeoutSeconds: f.timeout,
+        dir: new ConfigDir(),
+        setDefault: f.setDefault === true,
+      });
     },
   );
 
