@@ -365,6 +365,10 @@ export function validateCredential(input: unknown): Credential {
     }
   }
 
+  if (c.introspect && c.introspectionEndpoint === undefined && c.issuer === undefined) {
+    fail('introspectionEndpoint', 'or issuer (to discover it) is required with introspect');
+  }
+
   // Client authentication (RFC 6749 §2.3.1; RFC 7523 §2.2).
   const method = input.clientAuthMethod;
   if (method !== undefined && !CLIENT_AUTH_METHODS.includes(method as ClientAuthMethod)) {
