@@ -38,6 +38,8 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 
 npm ci --no-audit --no-fund
+# Node 22 and @salesforce/core for the sf CLI test, outside the workspace (.cache/sf-tools, git-ignored).
+bash scripts/install-sf-tools.sh
 npm run lint
 npm run typecheck
 npm test
