@@ -29,7 +29,7 @@ for (const kind of DB_KINDS) {
         code_challenge: challenge,
         code_challenge_method: 'S256',
       });
-      const extra = auth ? {} : { client_id: c.app.clientId };
+      const extra: Record<string, string> = auth ? {} : { client_id: c.app.clientId };
       const r = await exchange(s, c, { code, code_verifier: verifier, ...extra }, { auth });
       assert.equal(r.status, 200, r.text);
       return r.body;
