@@ -281,6 +281,19 @@ for (const kind of DB_KINDS) {
       assert.equal((await exchange(s, c, { code })).status, 200);
     });
 
+    test('a loopback redirect with a port: the token request must repeat that exact URI', async () => {
+      const native = await codeClient(s, { app: { callbackUrls: ['http://127.0.0.1/callback'] } });
+      const uri = 'http://127.0.0.1:49152/callback';
+      const { code, location } = await obtainCode(s, native, { redirect_uri: uri });
+      assert.equal(location.origin, 'http://127.0.0.1:49152');
+      const registered = await exchange(s, native, { code, redirect_uri: 'http://127.0.0.1/callback' });
+      assert.equal(
+        registered.body.error_description,
+        'redirect_uri does not match the authorization request',
+      );
+      assert.equal((await exchange(s, native, { code, redirect_uri: uri })).status, 200);
+    });
+
     test('the code lives 60 seconds (frozen clock)', async () => {
       const first = await obtainCode(s, c);
       const second = await obtainCode(s, c, { state: 'b' }, first.browser);

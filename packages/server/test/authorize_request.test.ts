@@ -77,6 +77,35 @@ for (const kind of DB_KINDS) {
       assert.equal(named.headers.get('cache-control'), 'no-store');
     });
 
+    test('loopback IP redirect URIs of native apps may differ in the port only (RFC 8252 §7.3)', async () => {
+      const native = await codeClient(s, {
+        app: { callbackUrls: ['http://127.0.0.1/callback', 'http://[::1]/cb', 'http://localhost/cb'] },
+      });
+      for (const ok of [
+        'http://127.0.0.1:53111/callback',
+        'http://127.0.0.1/callback',
+        'http://[::1]:8080/cb',
+      ]) {
+        const r = await b.get(authorizeUrl(native, { redirect_uri: ok }));
+        assert.equal(r.status, 200, ok);
+        assert.ok(r.headers.get('content-security-policy')?.includes(new URL(ok).origin), ok);
+      }
+      const refused = [
+        'http://127.0.0.1:53111/callback/x',
+        'http://127.0.0.1:53111/Callback',
+        'http://127.0.0.1:53111/callback?x=1',
+        'https://127.0.0.1:53111/callback',
+        'http://localhost:53111/cb',
+        'http://127.0.0.2:53111/callback',
+        'http://127.0.0.1:53111@evil.example/callback',
+      ];
+      for (const bad of refused) {
+        const r = await b.get(authorizeUrl(native, { redirect_uri: bad }));
+        assert.equal(r.status, 400, bad);
+        assert.equal(r.location, null, bad);
+      }
+    });
+
     test('response_type missing or not `code` is redirected (invalid_request, unsupported_response_type)', async () => {
       const missing = await b.get(authorizeUrl(c, { response_type: undefined }));
       assert.equal(missing.status, 302);

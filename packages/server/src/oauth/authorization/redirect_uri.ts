@@ -4,9 +4,24 @@
  * authorization response on top of the registered URI (RFC 6749 §3.1.2: its query is kept).
  */
 
-/** True when `uri` is, character for character, one of the registered callback URLs. */
+// RFC 8252 §7.3 / RFC 9700 §2.1: a native app listening on the loopback interface gets a port
+// from the OS, so for loopback IP literals over http the port alone may differ.
+const LOOPBACK = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?([/?].*)?$/;
+
+/** The URI without its port, for a loopback IP literal over http; null for any other URI. */
+function loopbackWithoutPort(uri: string): string | null {
+  const m = LOOPBACK.exec(uri);
+  return m ? `http://${m[1]}${m[2] ?? ''}` : null;
+}
+
+/**
+ * True when `uri` is, character for character, one of the registered callback URLs — or,
+ * for `http://127.0.0.1` and `http://[::1]` only, equal to one apart from the port.
+ */
 export function isRegisteredRedirectUri(registered: readonly string[], uri: string): boolean {
-  return registered.includes(uri);
+  if (registered.includes(uri)) return true;
+  const loose = loopbackWithoutPort(uri);
+  return loose !== null && registered.some((r) => loopbackWithoutPort(r) === loose);
 }
 
 /**
