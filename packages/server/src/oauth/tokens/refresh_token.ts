@@ -24,11 +24,6 @@ export function refreshTokenHash(token: string): string {
   return sha256Hex(token);
 }
 
-/** Shape only, to pick which table to look in first (revocation, introspection). */
-export function looksLikeRefreshToken(token: string): boolean {
-  return token.startsWith(REFRESH_TOKEN_PREFIX) && token.length === REFRESH_TOKEN_PREFIX.length + 43;
-}
-
 /** A fresh, unused token record of a family. */
 export function tokenRecord(hash: string, familyId: string, parentHash: string | null, now: number) {
   const t: RefreshTokenRecord = {
