@@ -5,6 +5,7 @@
  * in their 18-character form.
  */
 import type { RecordValue } from '../../store/interfaces.ts';
+import { isCalendarDate } from '../soql/dates.ts';
 import {
   fieldError,
   jsonParserError,
@@ -19,7 +20,6 @@ import { type FieldDef, fieldNamed, type ObjectDef, objectNamed } from './object
 const TEXT = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist']);
 // Deliberately loose: one @, something on each side, a dot in the domain.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function jsonToken(v: unknown): string {
   if (typeof v === 'string') return `VALUE_STRING value ${v}`;
@@ -74,7 +74,7 @@ export function fieldValue(f: FieldDef, v: unknown): RecordValue {
     case 'percent':
       return typeof v === 'number' && Number.isFinite(v) ? v : wrongType(f, v, 'double');
     case 'date':
-      if (typeof v !== 'string' || !DATE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
+      if (typeof v !== 'string' || !isCalendarDate(v)) {
         return wrongType(f, v, 'date');
       }
       return v;

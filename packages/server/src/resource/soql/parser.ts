@@ -6,6 +6,7 @@
  * answer to a different question.
  */
 import type { Condition, Literal, Name, OrderBy, SoqlQuery } from './ast.ts';
+import { isCalendarDate, parseDateTime } from './dates.ts';
 import { SoqlSyntaxError } from './errors.ts';
 import { type Token, tokenize } from './tokenizer.ts';
 
@@ -87,11 +88,11 @@ class Parser {
       case 'number':
         return { kind: 'number', value: Number(t.text) };
       case 'date':
-        if (Number.isNaN(Date.parse(`${t.text}T00:00:00Z`))) this.unexpected(t);
+        if (!isCalendarDate(t.text)) this.unexpected(t);
         return { kind: 'date', value: t.text };
       case 'datetime': {
-        const ms = Date.parse(t.text);
-        if (Number.isNaN(ms)) this.unexpected(t);
+        const ms = parseDateTime(t.text);
+        if (ms === undefined) this.unexpected(t);
         return { kind: 'datetime', value: ms };
       }
       case 'name': {
