@@ -60,6 +60,8 @@ describe('s2s admin app … (against a real server)', () => {
       'jwt',
       '--token-ttl',
       '900',
+      '--api-daily-limit',
+      '500',
     );
     assert.equal(r.code, 0, r.stderr);
     clientId = /^client id:\s+(\S+)$/m.exec(r.stdout)![1]!;
@@ -69,6 +71,7 @@ describe('s2s admin app … (against a real server)', () => {
     assert.match(r.stdout, /^permitted users:\s+admin_approved$/m);
     assert.match(r.stdout, /^client credentials:\s+enabled, run as runner@example\.com$/m);
     assert.match(r.stdout, /^access token:\s+jwt, 900s$/m);
+    assert.match(r.stdout, /^api daily limit:\s+500$/m);
     assert.match(r.stdout, new RegExp(parseCertificatePem(certPem(certA)).thumbprint));
   });
 

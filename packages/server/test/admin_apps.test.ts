@@ -39,6 +39,7 @@ for (const kind of DB_KINDS) {
         accessToken: { format: 'jwt', ttlSeconds: 900 },
         refreshToken: { policy: 'expire_after', seconds: 86400, rotate: false },
         assertion: { maxLifetimeSeconds: 120 },
+        api: { dailyLimit: 500 },
       });
       assert.equal(r.status, 201);
       assert.match(r.body.clientId, /^3MVG9[A-Za-z0-9]{80}$/);
@@ -52,6 +53,7 @@ for (const kind of DB_KINDS) {
       hasMembers(r.body.accessToken, { format: 'jwt', ttlSeconds: 900 });
       hasMembers(r.body.refreshToken, { policy: 'expire_after', seconds: 86400, rotate: false });
       assert.equal(r.body.assertion.maxLifetimeSeconds, 120);
+      assert.equal(r.body.api.dailyLimit, 500);
       assert.equal(r.body.certificates.length, 1);
       const c = r.body.certificates[0];
       assert.match(c.thumbprint, /^[0-9a-f]{64}$/);
@@ -85,6 +87,7 @@ for (const kind of DB_KINDS) {
       assert.equal(r.body.permittedUsers, 'all_users');
       hasMembers(r.body.accessToken, { format: 'opaque', ttlSeconds: 7200 });
       hasMembers(r.body.clientCredentials, { enabled: false, runAs: null });
+      assert.equal(r.body.api.dailyLimit, 15000);
       assert.deepEqual(r.body.certificates, []);
     });
 

@@ -40,6 +40,7 @@ export function showApp(c: AdminContext, a: Row): void {
       ['access token', `${at.format}, ${at.ttlSeconds}s`],
       ['refresh token', `${rt.policy}${rt.seconds ? ` ${rt.seconds}s` : ''}${rt.rotate ? ', rotated' : ''}`],
       ['assertion max lifetime', `${as.maxLifetimeSeconds}s`],
+      ['api daily limit', (a.api as Row | undefined)?.dailyLimit],
       ['created', a.createdAt],
       ['updated', a.updatedAt],
     ]),

@@ -22,6 +22,7 @@ interface AppFlags {
   refreshSeconds?: number;
   refreshRotate?: boolean;
   assertionMaxLifetime?: number;
+  apiDailyLimit?: number;
 }
 
 /** The JSON body for POST/PATCH /apps from the flags given (and nothing else). */
@@ -45,6 +46,7 @@ export function appBody(f: AppFlags): Record<string, unknown> {
       defined({ policy: f.refreshPolicy, seconds: f.refreshSeconds, rotate: f.refreshRotate }),
     ),
     assertion: nonEmpty(defined({ maxLifetimeSeconds: f.assertionMaxLifetime })),
+    api: nonEmpty(defined({ dailyLimit: f.apiDailyLimit })),
   });
 }
 
@@ -76,7 +78,8 @@ function appOptions(cmd: Command): Command {
       '--assertion-max-lifetime <seconds>',
       'longest accepted JWT bearer assertion (10–3600)',
       wholeNumber,
-    );
+    )
+    .option('--api-daily-limit <n>', 'REST API requests per UTC day (default 15000)', wholeNumber);
 }
 
 export function registerAppCommands(admin: Command): void {

@@ -3,7 +3,7 @@
  * hints of its secrets. Never a secret or a secret hash.
  */
 import type { ServerContext } from '../context.ts';
-import type { App, AppCertificate, AppSecret } from '../domain/types.ts';
+import type { App, AppCertificate, AppPolicies, AppSecret } from '../domain/types.ts';
 import { DEFAULT_POLICIES } from './apps.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -23,20 +23,32 @@ export function secretView(s: AppSecret) {
   return { id: s.id, hint: s.hint, createdAt: iso(s.createdAt) };
 }
 
+/**
+ * Every policy of the app, each merged over its default: policy fields added
+ * later are optional in stored apps. Policies are listed generically, so a new
+ * one shows up here (and the OpenAPI drift test asks for its documentation).
+ */
+function policyView(p: AppPolicies): Required<AppPolicies> {
+  const merged: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(DEFAULT_POLICIES)) {
+    const v = (p as unknown as Record<string, unknown>)[k];
+    merged[k] = isPlainObject(d) ? { ...d, ...(isPlainObject(v) ? v : {}) } : (v ?? d);
+  }
+  return merged as unknown as Required<AppPolicies>;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 export function appView(app: App, certificates: AppCertificate[], secrets: AppSecret[], now: number) {
-  const p = app.policies;
   return {
     id: app.id,
     clientId: app.clientId,
     name: app.name,
     scopes: app.scopes,
     callbackUrls: app.callbackUrls,
-    permittedUsers: p.permittedUsers,
-    // Policy fields added later are optional in stored apps: their defaults fill the gaps.
-    clientCredentials: { ...DEFAULT_POLICIES.clientCredentials, ...p.clientCredentials },
-    accessToken: { ...DEFAULT_POLICIES.accessToken, ...p.accessToken },
-    refreshToken: { ...DEFAULT_POLICIES.refreshToken, ...p.refreshToken },
-    assertion: { ...DEFAULT_POLICIES.assertion, ...p.assertion },
+    ...policyView(app.policies),
     certificates: certificates.map((c) => certificateView(c, now)),
     secrets: secrets.map(secretView),
     createdAt: iso(app.createdAt),

@@ -36,6 +36,13 @@ function policies(required: boolean): Record<string, Schema> {
       allowTokenEndpointAudience: bool('private_key_jwt: also accept the token endpoint URL as aud'),
       allowSha1: bool('SAML bearer: also accept RSA-SHA1 signatures and SHA-1 digests (RFC 6931 §2.1.1)'),
     }),
+    api: o({
+      dailyLimit: int(
+        0,
+        1_000_000_000,
+        'REST API requests per UTC day (Salesforce: 15,000 on Developer Edition)',
+      ),
+    }),
   };
 }
 
