@@ -37,7 +37,8 @@ export async function handleTokenRequest(
   input: TokenRequestInput,
 ): Promise<TokenResponse> {
   const grantType = input.params.get('grant_type');
-  const audit: GrantRequest['audit'] = {};
+  // Attributed from the start, so even an unsupported grant type is credited to the client that asked.
+  const audit: GrantRequest['audit'] = { clientId: input.params.get('client_id') };
   try {
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is missing');
     const grant = grants.get(grantType);
