@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
+import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { KeyPrefix, newClientId, newId } from '../src/domain/ids.ts';
 import type {
@@ -20,9 +21,16 @@ import type {
   SigningKey,
   User,
 } from '../src/domain/types.ts';
-import type { AuthorizationCode, BrowserSession, LoginFailure, Store } from '../src/store/interfaces.ts';
+import type {
+  AuthorizationCode,
+  BrowserSession,
+  LoginFailure,
+  ReplayStore,
+  Store,
+} from '../src/store/interfaces.ts';
 import { migrations } from '../src/store/migrations.ts';
 import { openStore, parseDatabaseUrl } from '../src/store/open.ts';
+import { connectRedis, REDIS_UNAVAILABLE, RedisReplayStore } from '../src/store/redis/index.ts';
 import { DB_KINDS, type DbKind, freshDatabase, type TestDatabase } from './harness.ts';
 
 // Epoch milliseconds well above 2^31, so a BIGINT that came back as a string
@@ -1768,3 +1776,92 @@ for (const kind of DB_KINDS) {
     });
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Redis replay store (S2S_REDIS_URL, store/redis/): the replay cases above, unchanged, on a real
+// Redis (S2S_TEST_REDIS_URL, default redis://127.0.0.1:6379), plus the race split across two
+// connections as two server processes would make it. Keys live under a namespace of their own.
+describe('store conformance (redis replay)', () => {
+  const REDIS_URL = process.env.S2S_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const namespace = `test-${process.pid}-${newId(KeyPrefix.user)}`;
+  const connections: Redis[] = [];
+  let s: ReplayStore;
+  let other: ReplayStore;
+
+  before(async () => {
+    for (let i = 0; i < 2; i++) connections.push(await connectRedis(REDIS_URL));
+    s = new RedisReplayStore(connections[0]!, namespace);
+    other = new RedisReplayStore(connections[1]!, namespace);
+  });
+  after(async () => {
+    const r = connections[0]!;
+    const keys = await r.keys(`s2s:{${namespace}}:*`);
+    if (keys.length > 0) await r.del(...keys);
+    for (const c of connections) c.disconnect();
+  });
+
+  test('consume is true the first time and false on replay', async () => {
+    assert.equal(await s.consume('iss:jti-1', T + 300_000, T), true);
+    assert.equal(await s.consume('iss:jti-1', T + 300_000, T), false);
+    assert.equal(await s.consume('iss:jti-1', T + 900_000, T + 299_999), false);
+    assert.equal(await s.consume('iss:jti-2', T + 300_000, T), true);
+    assert.equal(await s.consume('ISS:JTI-1', T + 300_000, T), true);
+  });
+
+  test('50 parallel consumes of one key: exactly one true', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => s.consume('iss:race', T + 300_000, T)),
+    );
+    assert.equal(results.filter((r) => r).length, 1);
+  });
+
+  test('50 parallel consumes split across two connections: exactly one true', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? other : s).consume('iss:race-2', T + 300_000, T)),
+    );
+    assert.equal(results.filter((r) => r).length, 1);
+  });
+
+  test('an expired record is taken over, and then blocks until its new expiry', async () => {
+    assert.equal(await s.consume('iss:exp', T + 1000, T), true);
+    assert.equal(await s.consume('iss:exp', T + 5000, T + 999), false);
+    assert.equal(await s.consume('iss:exp', T + 5000, T + 1000), true);
+    assert.equal(await s.consume('iss:exp', T + 9000, T + 4999), false);
+    assert.equal(await s.consume('iss:exp', T + 9000, T + 5000), true);
+  });
+
+  test('50 parallel takeovers of one expired key: exactly one true', async () => {
+    assert.equal(await s.consume('iss:race-exp', T + 10, T), true);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => s.consume('iss:race-exp', T + 1_000_000, T + 10)),
+    );
+    assert.equal(results.filter((r) => r).length, 1);
+  });
+
+  test('purgeExpired deletes at most `limit` records expired before the cut-off', async () => {
+    // A namespace of its own: the cases above left records that expire before 200 too.
+    const p = new RedisReplayStore(connections[0]!, `${namespace}-purge`);
+    try {
+      for (let i = 0; i < 4; i++) assert.equal(await p.consume(`old-${i}`, 100 + i, 0), true);
+      assert.equal(await p.consume('old-boundary', 200, 0), true);
+      assert.equal(await p.purgeExpired(200, 3), 3);
+      assert.equal(await p.purgeExpired(200, 3), 1);
+      assert.equal(await p.purgeExpired(200, 3), 0);
+      assert.equal(await p.consume('old-boundary', 500, 199), false);
+      assert.equal(await p.consume('old-0', 500, 0), true);
+    } finally {
+      const keys = await connections[0]!.keys(`s2s:{${namespace}-purge}:*`);
+      if (keys.length > 0) await connections[0]!.del(...keys);
+    }
+  });
+
+  test('Redis away: consume fails as unavailable (503), never as a replay or a success', async () => {
+    const c = await connectRedis(REDIS_URL);
+    const gone = new RedisReplayStore(c, namespace);
+    c.disconnect();
+    await assert.rejects(gone.consume('iss:gone', T + 1000, T), (e: { code?: string }) => {
+      assert.equal(e.code, REDIS_UNAVAILABLE);
+      return true;
+    });
+  });
+});

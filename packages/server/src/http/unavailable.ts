@@ -20,6 +20,8 @@ export function isStoreUnavailable(err: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') {
       if (NODE_CODES.has(code) || SQLITE_CODES.has(code)) return true;
+      // store/redis/connect.ts: Redis (S2S_REDIS_URL) cannot be reached.
+      if (code === 'S2S_REDIS_UNAVAILABLE') return true;
       if (/^(08|57P|53)/.test(code) || code === '3D000') return true;
     }
     const msg = (e as { message?: unknown }).message;
