@@ -27,6 +27,7 @@ import type {
   LoginFailure,
   ReplayStore,
   Store,
+  StoredRecord,
 } from '../src/store/interfaces.ts';
 import { migrations } from '../src/store/migrations.ts';
 import { openStore, parseDatabaseUrl } from '../src/store/open.ts';
@@ -1772,6 +1773,145 @@ for (const kind of DB_KINDS) {
           assert.equal(await s.refreshTokens.findFamily(x.f.id), undefined);
           assert.equal(await s.refreshTokens.findByHash(x.t.hash), undefined);
         }
+      });
+    });
+
+    describe('records and API usage', () => {
+      const store = useStore(kind);
+      const ORG = '00D000000000001AAA';
+      const OTHER_ORG = '00D000000000002AAA';
+      const OWNER = '005000000000001AAA';
+      const record = (over: Partial<StoredRecord> = {}): StoredRecord => {
+        const n = next();
+        return {
+          id: `001000${String(n).padStart(12, '0')}`,
+          orgId: ORG,
+          object: 'Account',
+          fields: { Name: `Record ${n}`, NumberOfEmployees: n, AnnualRevenue: 1.25, IsPartner: true },
+          ownerId: OWNER,
+          createdById: OWNER,
+          lastModifiedById: OWNER,
+          createdAt: 4_102_444_800_000 + n,
+          lastModifiedAt: 4_102_444_800_000 + n,
+          ...over,
+        };
+      };
+
+      test('insert, find and list round-trip exactly; null fields are not kept', async () => {
+        const s = store();
+        const r = record({ fields: { Name: 'Exact', Big: 2 ** 53 - 1, Neg: -0.5, Off: false, Gone: null } });
+        await s.records.insert(r);
+        const { Gone: _gone, ...kept } = r.fields;
+        assert.deepEqual(await s.records.find(ORG, 'Account', r.id), { ...r, fields: kept });
+        assert.equal(await s.records.find(ORG, 'Contact', r.id), undefined, 'another object');
+        assert.equal(await s.records.find(OTHER_ORG, 'Account', r.id), undefined, 'another org');
+        assert.equal(await s.records.find(ORG, 'Account', '001000999999999999'), undefined);
+      });
+
+      test('list is per org and object, oldest first, then by id', async () => {
+        const s = store();
+        const object = `Listed${next()}`;
+        const late = record({ object, createdAt: 4_102_444_900_000 });
+        const b = record({ object, id: '001000BBBBBBBBBBBB', createdAt: 4_102_444_800_500 });
+        const a = record({ object, id: '001000AAAAAAAAAAAA', createdAt: 4_102_444_800_500 });
+        for (const r of [
+          late,
+          b,
+          a,
+          record({ object, orgId: OTHER_ORG }),
+          record({ object: `${object}x` }),
+        ]) {
+          await s.records.insert(r);
+        }
+        assert.deepEqual(
+          (await s.records.list(ORG, object)).map((r) => r.id),
+          [a.id, b.id, late.id],
+        );
+        assert.deepEqual(await s.records.list(ORG, `Nothing${next()}`), []);
+      });
+
+      test('patch merges, clears with null and stamps the change; an unknown record is undefined', async () => {
+        const s = store();
+        const r = record();
+        await s.records.insert(r);
+        const by = { userId: '005000000000002AAA', at: 4_102_444_999_999 };
+        const after = await s.records.patch(
+          ORG,
+          'Account',
+          r.id,
+          { Industry: 'Energy', AnnualRevenue: null },
+          by,
+        );
+        const want: StoredRecord = {
+          ...r,
+          fields: {
+            Name: r.fields.Name!,
+            NumberOfEmployees: r.fields.NumberOfEmployees!,
+            IsPartner: true,
+            Industry: 'Energy',
+          },
+          lastModifiedById: by.userId,
+          lastModifiedAt: by.at,
+        };
+        assert.deepEqual(after, want);
+        assert.deepEqual(await s.records.find(ORG, 'Account', r.id), want);
+        assert.equal(
+          await s.records.patch(ORG, 'Account', '001000999999999999', { Name: 'x' }, by),
+          undefined,
+        );
+        assert.equal(await s.records.patch(OTHER_ORG, 'Account', r.id, { Name: 'x' }, by), undefined);
+        assert.equal((await s.records.find(ORG, 'Account', r.id))?.fields.Name, r.fields.Name);
+      });
+
+      test('20 concurrent patches of different fields all survive', async () => {
+        const s = store();
+        const r = record({ fields: { Name: 'Race' } });
+        await s.records.insert(r);
+        const by = { userId: OWNER, at: 4_102_444_999_000 };
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) => s.records.patch(ORG, 'Account', r.id, { [`F${i}`]: i }, by)),
+        );
+        const fields = (await s.records.find(ORG, 'Account', r.id))!.fields;
+        assert.deepEqual(Object.keys(fields).length, 21);
+        for (let i = 0; i < 20; i++) assert.equal(fields[`F${i}`], i);
+      });
+
+      test('delete is true once, and only in its org and object', async () => {
+        const s = store();
+        const r = record();
+        await s.records.insert(r);
+        assert.equal(await s.records.delete(OTHER_ORG, 'Account', r.id), false);
+        assert.equal(await s.records.delete(ORG, 'Contact', r.id), false);
+        assert.equal(await s.records.delete(ORG, 'Account', r.id), true);
+        assert.equal(await s.records.delete(ORG, 'Account', r.id), false);
+        assert.equal(await s.records.find(ORG, 'Account', r.id), undefined);
+      });
+
+      test('apiUsage counts per app and day; 50 parallel increments get 1..50 once each', async () => {
+        const s = store();
+        const app = makeApp();
+        const other = makeApp();
+        await s.apps.create(app, [], []);
+        await s.apps.create(other, [], []);
+        assert.equal(await s.apiUsage.count(app.id, '2030-01-01'), 0);
+        assert.equal(await s.apiUsage.increment(app.id, '2030-01-01'), 1);
+        assert.equal(await s.apiUsage.increment(app.id, '2030-01-01'), 2);
+        assert.equal(await s.apiUsage.increment(app.id, '2030-01-02'), 1, 'a new day');
+        assert.equal(await s.apiUsage.increment(other.id, '2030-01-01'), 1, 'another app');
+        const counts = await Promise.all(
+          Array.from({ length: 50 }, () => s.apiUsage.increment(app.id, '2030-01-03')),
+        );
+        assert.deepEqual(
+          counts.sort((x, y) => x - y),
+          Array.from({ length: 50 }, (_, i) => i + 1),
+        );
+        assert.equal(await s.apiUsage.count(app.id, '2030-01-03'), 50);
+
+        assert.equal(await s.apiUsage.purgeBefore('2030-01-02'), 2);
+        assert.equal(await s.apiUsage.count(app.id, '2030-01-01'), 0);
+        assert.equal(await s.apiUsage.count(app.id, '2030-01-02'), 1);
+        assert.equal(await s.apps.delete(app.id), true);
+        assert.equal(await s.apiUsage.count(app.id, '2030-01-03'), 0, "the app's counts go with it");
       });
     });
   });
