@@ -222,6 +222,9 @@ for (const kind of DB_KINDS) {
       const events = await call('GET', '/admin/v1/audit', '/admin/v1/audit?result=success');
       assert.equal(events.body.length, 1);
       await call('GET', '/admin/v1/audit', '/admin/v1/audit?limit=0');
+      const summary = await call('GET', '/admin/v1/audit/summary', '/admin/v1/audit/summary?window=hour');
+      assert.deepEqual(summary.body.totals.grants, { client_credentials: 1 });
+      await call('GET', '/admin/v1/audit/summary', '/admin/v1/audit/summary?window=year');
       await call('DELETE', U, `/admin/v1/users/${runAs}`);
       await call('DELETE', A, a);
       await call('DELETE', U, `/admin/v1/users/${runAs}`);

@@ -8,6 +8,7 @@ import { OAuthError } from '../oauth/errors.ts';
 import { resourceRoutes } from '../resource/index.ts';
 import { adminRoutes } from './admin/index.ts';
 import { authorizationRoutes } from './authorize.ts';
+import { consoleRoutes } from './console/index.ts';
 import { errorHandler, sendOAuthError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { introspectionRoutes } from './introspect.ts';
@@ -48,5 +49,6 @@ export function buildHttpApp(ctx: ServerContext, opts: HttpOptions = {}): Fastif
   metadataRoutes(app, ctx);
   resourceRoutes(app, ctx);
   adminRoutes(app, ctx);
+  consoleRoutes(app, ctx);
   return app;
 }

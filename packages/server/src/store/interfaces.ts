@@ -101,9 +101,38 @@ export interface AuditFilter {
   limit?: number;
 }
 
+/** Which grant attempts to count, and in which time buckets (the console's activity chart). */
+export interface AuditSummaryFilter {
+  clientId?: string;
+  username?: string;
+  grantType?: string;
+  result?: 'success' | 'failure';
+  /** Start of the first bucket, inclusive (epoch ms). */
+  since: number;
+  /** End of the last bucket, exclusive. */
+  until: number;
+  /** Width of a bucket, ms (a whole number). */
+  bucketMs: number;
+}
+
+/** How many grant attempts of one kind fell into one bucket. */
+export interface AuditBucketCount {
+  /** floor((at − since) / bucketMs). */
+  bucket: number;
+  grantType: string | null;
+  result: 'success' | 'failure';
+  errorCode: string | null;
+  count: number;
+}
+
 export interface AuditStore {
   record(e: AuditEvent): Promise<void>;
   list(filter: AuditFilter): Promise<AuditEvent[]>;
+  /**
+   * Grant attempts (event `token`) in [since, until) counted per bucket, grant type, result and
+   * error code, in one GROUP BY; kinds with no attempt in a bucket are left out.
+   */
+  summarize(filter: AuditSummaryFilter): Promise<AuditBucketCount[]>;
 }
 
 export interface SettingsStore {

@@ -10,6 +10,7 @@ import type { ServerContext } from '../../context.ts';
 import { digestEquals, sha256Hex } from '../../domain/hashing.ts';
 import { OAuthError } from '../../oauth/errors.ts';
 import { sendOAuthError } from '../errors.ts';
+import { isConsoleCall } from './console_caller.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -33,6 +34,8 @@ function presentedToken(header: string | undefined): string | null {
 export function adminAuthHook(ctx: ServerContext) {
   return async function adminAuth(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (req.routeOptions.config.adminPublic) return;
+    // The web console's in-process calls for its signed-in admin (console_caller.ts).
+    if (isConsoleCall(ctx, req)) return;
     const token = presentedToken(req.headers.authorization);
     const stored = await ctx.store.settings.get(ADMIN_TOKEN_SETTING);
     // Hashing first makes the comparison length-independent; digestEquals is constant-time.

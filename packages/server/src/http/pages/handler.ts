@@ -12,11 +12,15 @@ import { isOAuthError } from '../../oauth/errors.ts';
 import { type Params, parseForm } from '../../oauth/params.ts';
 import { isStoreUnavailable } from '../unavailable.ts';
 import { errorPage } from './error.ts';
+import type { Html } from './html.ts';
 import { sendPage, sendRedirect } from './respond.ts';
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
-export function pageHandler(ctx: ServerContext, fn: Handler): Handler {
+/** Renders an error page; the admin console passes its own shell (console/layout.ts). */
+export type ErrorView = (title: string, explanation: string) => Html;
+
+export function pageHandler(ctx: ServerContext, fn: Handler, view: ErrorView = errorPage): Handler {
   return async (req, reply) => {
     try {
       return await fn(req, reply);
@@ -31,17 +35,17 @@ export function pageHandler(ctx: ServerContext, fn: Handler): Handler {
         return sendRedirect(reply, location, req.method === 'GET' ? 302 : 303);
       }
       if (err instanceof PageError) {
-        return sendPage(reply, errorPage(err.title, err.explanation), { status: err.status });
+        return sendPage(reply, view(err.title, err.explanation), { status: err.status });
       }
       if (isStoreUnavailable(err)) {
         req.log.warn({ code: (err as { code?: string }).code }, 'store unavailable');
         reply.header('retry-after', '5');
-        return sendPage(reply, errorPage('Try again shortly', 'The service is briefly unavailable.'), {
+        return sendPage(reply, view('Try again shortly', 'The service is briefly unavailable.'), {
           status: 503,
         });
       }
       req.log.error({ err }, 'page failed');
-      return sendPage(reply, errorPage('Something went wrong', 'The request could not be completed.'), {
+      return sendPage(reply, view('Something went wrong', 'The request could not be completed.'), {
         status: 500,
       });
     }

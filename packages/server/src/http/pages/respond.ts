@@ -17,11 +17,16 @@ function common(reply: FastifyReply): FastifyReply {
     .header('x-content-type-options', 'nosniff');
 }
 
-export function contentSecurityPolicy(formActions: readonly string[] = []): string {
+export function contentSecurityPolicy(
+  formActions: readonly string[] = [],
+  opts: { scripts?: boolean } = {},
+): string {
   const actions = ["'self'", ...new Set(formActions)].join(' ');
   return [
     "default-src 'none'",
     "style-src 'self'",
+    // Only pages that load our own small scripts (the admin console) allow them; never inline.
+    ...(opts.scripts ? ["script-src 'self'"] : []),
     `form-action ${actions}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -31,11 +36,11 @@ export function contentSecurityPolicy(formActions: readonly string[] = []): stri
 export function sendPage(
   reply: FastifyReply,
   page: Html,
-  opts: { status?: number; formActions?: readonly string[] } = {},
+  opts: { status?: number; formActions?: readonly string[]; scripts?: boolean } = {},
 ): FastifyReply {
   return common(reply)
     .code(opts.status ?? 200)
-    .header('content-security-policy', contentSecurityPolicy(opts.formActions))
+    .header('content-security-policy', contentSecurityPolicy(opts.formActions, { scripts: opts.scripts }))
     .type('text/html; charset=utf-8')
     .send(page.text);
 }

@@ -1,6 +1,13 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AuditEvent, SigningKey } from '../../domain/types.ts';
-import type { AuditFilter, AuditStore, SettingsStore, SigningKeyStore } from '../interfaces.ts';
+import type {
+  AuditBucketCount,
+  AuditFilter,
+  AuditStore,
+  AuditSummaryFilter,
+  SettingsStore,
+  SigningKeyStore,
+} from '../interfaces.ts';
 import type { Database } from '../schema.ts';
 
 export class SqlSigningKeyStore implements SigningKeyStore {
@@ -94,6 +101,46 @@ export class SqlAuditStore implements AuditStore {
       errorDescription: r.error_description,
       sourceIp: r.source_ip,
     }));
+  }
+
+  async summarize(f: AuditSummaryFilter): Promise<AuditBucketCount[]> {
+    if (![f.since, f.until, f.bucketMs].every(Number.isSafeInteger) || f.bucketMs <= 0 || f.since < 0) {
+      throw new Error('audit summary: since, until and bucketMs must be whole numbers, bucketMs > 0');
+    }
+    // Inlined as literals (checked integers above) so both dialects divide integers.
+    const bucket = sql<number>`(at - ${sql.lit(f.since)}) / ${sql.lit(f.bucketMs)}`;
+    let q = this.db
+      .selectFrom('audit_events')
+      .select((eb) => [
+        bucket.as('bucket'),
+        'grant_type',
+        'result',
+        'error_code',
+        eb.fn.countAll<number | string>().as('count'),
+      ])
+      .where('event', '=', 'token')
+      .where('at', '>=', f.since)
+      .where('at', '<', f.until);
+    if (f.clientId) q = q.where('client_id', '=', f.clientId);
+    if (f.username) q = q.where('username', '=', f.username);
+    if (f.grantType) q = q.where('grant_type', '=', f.grantType);
+    if (f.result) q = q.where('result', '=', f.result);
+    const rows = await q.groupBy([bucket, 'grant_type', 'result', 'error_code']).execute();
+    return rows
+      .map((r) => ({
+        bucket: Number(r.bucket),
+        grantType: r.grant_type,
+        result: r.result as AuditBucketCount['result'],
+        errorCode: r.error_code,
+        count: Number(r.count),
+      }))
+      .sort(
+        (a, b) =>
+          a.bucket - b.bucket ||
+          a.result.localeCompare(b.result) ||
+          (a.grantType ?? '').localeCompare(b.grantType ?? '') ||
+          (a.errorCode ?? '').localeCompare(b.errorCode ?? ''),
+      );
   }
 }
 

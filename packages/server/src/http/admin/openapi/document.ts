@@ -6,6 +6,7 @@
 import { ref } from './common.ts';
 import { appChildPaths } from './paths_app_children.ts';
 import { appPaths } from './paths_apps.ts';
+import { auditSummaryPaths } from './paths_audit_summary.ts';
 import { otherPaths } from './paths_other.ts';
 import { userPaths } from './paths_users.ts';
 import { schemas } from './schemas.ts';
@@ -28,7 +29,7 @@ export function adminOpenApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     security: [{ adminToken: [] }],
-    paths: { ...userPaths, ...appPaths, ...appChildPaths, ...otherPaths },
+    paths: { ...userPaths, ...appPaths, ...appChildPaths, ...otherPaths, ...auditSummaryPaths },
     components: {
       securitySchemes: {
         adminToken: {
