@@ -38,6 +38,36 @@ describe('s2s admin app … (against a real server)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('refresh and assertion policy flags reach the app', async () => {
+    const r = await admin(
+      '--json',
+      'app',
+      'create',
+      '--name',
+      'Policy flags',
+      '--scopes',
+      'api,refresh_token',
+      '--refresh-grace',
+      '30',
+      '--refresh-max-lifetime',
+      '86400',
+      '--refresh-require-secret',
+      '--assertion-allow-token-endpoint-aud',
+      '--assertion-allow-sha1',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const created = JSON.parse(r.stdout);
+    assert.equal(created.refreshToken.graceSeconds, 30);
+    assert.equal(created.refreshToken.maxLifetimeSeconds, 86400);
+    assert.equal(created.refreshToken.requireSecret, true);
+    assert.equal(created.assertion.allowTokenEndpointAudience, true);
+    assert.equal(created.assertion.allowSha1, true);
+    const off = await admin('--json', 'app', 'update', created.clientId, '--no-assertion-allow-sha1');
+    assert.equal(off.code, 0, off.stderr);
+    assert.equal(JSON.parse(off.stdout).assertion.allowSha1, false);
+    assert.equal(JSON.parse(off.stdout).refreshToken.graceSeconds, 30, 'untouched fields stay');
+  });
+
   test('app create takes every flag and prints the client secret once', async () => {
     const r = await admin(
       'app',

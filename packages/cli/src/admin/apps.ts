@@ -21,7 +21,12 @@ interface AppFlags {
   refreshPolicy?: string;
   refreshSeconds?: number;
   refreshRotate?: boolean;
+  refreshRequireSecret?: boolean;
+  refreshGrace?: number;
+  refreshMaxLifetime?: number;
   assertionMaxLifetime?: number;
+  assertionAllowTokenEndpointAud?: boolean;
+  assertionAllowSha1?: boolean;
   apiDailyLimit?: number;
 }
 
@@ -43,9 +48,22 @@ export function appBody(f: AppFlags): Record<string, unknown> {
         : undefined,
     accessToken: nonEmpty(defined({ format: f.tokenFormat, ttlSeconds: f.tokenTtl })),
     refreshToken: nonEmpty(
-      defined({ policy: f.refreshPolicy, seconds: f.refreshSeconds, rotate: f.refreshRotate }),
+      defined({
+        policy: f.refreshPolicy,
+        seconds: f.refreshSeconds,
+        rotate: f.refreshRotate,
+        requireSecret: f.refreshRequireSecret,
+        graceSeconds: f.refreshGrace,
+        maxLifetimeSeconds: f.refreshMaxLifetime,
+      }),
     ),
-    assertion: nonEmpty(defined({ maxLifetimeSeconds: f.assertionMaxLifetime })),
+    assertion: nonEmpty(
+      defined({
+        maxLifetimeSeconds: f.assertionMaxLifetime,
+        allowTokenEndpointAudience: f.assertionAllowTokenEndpointAud,
+        allowSha1: f.assertionAllowSha1,
+      }),
+    ),
     api: nonEmpty(defined({ dailyLimit: f.apiDailyLimit })),
   });
 }
@@ -74,11 +92,26 @@ function appOptions(cmd: Command): Command {
     .option('--refresh-seconds <seconds>', 'for expire_after / expire_if_unused', wholeNumber)
     .option('--refresh-rotate', 'issue a new refresh token on each use')
     .option('--no-refresh-rotate', 'keep the refresh token on use')
+    .option('--refresh-require-secret', 'the client must authenticate to refresh (default)')
+    .option('--no-refresh-require-secret', 'a client_id alone may refresh (needs rotation)')
     .option(
-      '--assertion-max-lifetime <seconds>',
-      'longest accepted JWT bearer assertion (10–3600)',
+      '--refresh-grace <seconds>',
+      'retry window returning the same successor pair (0–60, default 0)',
       wholeNumber,
     )
+    .option('--refresh-max-lifetime <seconds>', 'absolute refresh family lifetime', wholeNumber)
+    .option(
+      '--assertion-max-lifetime <seconds>',
+      'longest accepted JWT or SAML bearer assertion (10–3600)',
+      wholeNumber,
+    )
+    .option(
+      '--assertion-allow-token-endpoint-aud',
+      'private_key_jwt: also accept the token endpoint URL as aud',
+    )
+    .option('--no-assertion-allow-token-endpoint-aud', 'private_key_jwt: issuer-only aud (default)')
+    .option('--assertion-allow-sha1', 'SAML bearer: also accept RSA-SHA1 (not recommended)')
+    .option('--no-assertion-allow-sha1', 'SAML bearer: refuse RSA-SHA1 (default)')
     .option('--api-daily-limit <n>', 'REST API requests per UTC day (default 15000)', wholeNumber);
 }
 
@@ -87,7 +120,11 @@ export function registerAppCommands(admin: Command): void {
 
   appOptions(app.command('create').description('create a connected app; prints its client secret once'))
     .requiredOption('--name <name>', 'display name')
-    .option('--cert <file>', 'PEM certificate file for JWT bearer assertions (repeatable)', collect)
+    .option(
+      '--cert <file>',
+      'PEM certificate for JWT/SAML bearer assertions and private_key_jwt (repeatable)',
+      collect,
+    )
     .action(
       adminAction<AppFlags>(async (c, _args, f) => {
         const a = (await c.client.request('POST', ['apps'], appBody(f))) as Row;
