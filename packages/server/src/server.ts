@@ -1,24 +1,37 @@
-/** Start-up: config → store → keys → http. Nothing else lives here. */
+/** Start-up: config → store → keys → http; and the graceful way down. Nothing else lives here. */
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { ensureAdminToken, ensureOrgId } from './bootstrap.ts';
 import type { ServerConfig } from './config/index.ts';
 import { validateConfig } from './config/index.ts';
+import { loadTls } from './config/tls.ts';
 import type { ServerContext } from './context.ts';
 import { ensureDemo } from './demo.ts';
 import { buildHttpApp } from './http/app.ts';
+import { drain, drainHook } from './http/drain.ts';
+import { startMetricsListener } from './http/metrics.ts';
+import { KeyEncryption } from './keys/encryption.ts';
 import { KeyRing } from './keys/key_ring.ts';
 import { createLogger } from './logger.ts';
+import { instrumentStore } from './metrics/instrument_store.ts';
+import { Metrics } from './metrics/metrics.ts';
 import { openStore } from './store/open.ts';
 
 export interface RunningServer {
   url: string;
   app: FastifyInstance;
   ctx: ServerContext;
+  metrics: Metrics;
+  /** The separate metrics listener's base URL, when `metricsPort` is set. */
+  metricsUrl?: string;
   /** Set only on the start that generated the admin token: print it once. */
   generatedAdminToken?: string;
   /** The demo's try-it commands, when the demo exists. */
   demo?: string;
+  /**
+   * Stops accepting, answers the requests in flight (at most `shutdownTimeoutSeconds`), then
+   * closes the store. Safe to call more than once.
+   */
   close(): Promise<void>;
 }
 
@@ -31,13 +44,26 @@ export interface StartOptions {
 
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const c = validateConfig({ ...config });
+  const tls = loadTls(c);
+  const encryption = c.keyEncryptionKey ? KeyEncryption.fromSetting(c.keyEncryptionKey) : null;
   const log = createLogger(c.logLevel, opts.logDestination);
   const now = opts.now ?? Date.now;
-  const store = await openStore(c.databaseUrl);
+  const metrics = new Metrics();
+  const store = instrumentStore(await openStore(c.databaseUrl, { migrate: c.migrate }), metrics);
+  let app: FastifyInstance | undefined;
   try {
     const orgId = await ensureOrgId(store);
-    const keys = new KeyRing(store.signingKeys);
+    const keys = new KeyRing(store.signingKeys, {
+      now,
+      encryption,
+      rotation: {
+        overlapMs: c.keyRotationOverlapSeconds * 1000,
+        retireAfterMs: c.keyRetireAfterSeconds * 1000,
+      },
+      log,
+    });
     await keys.init(now());
+    metrics.watchKeys(keys);
     const generatedAdminToken = await ensureAdminToken(store, c.adminToken);
     const ctx: ServerContext = {
       store,
@@ -51,28 +77,59 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         clockSkewSeconds: c.clockSkewSeconds,
       },
     };
-    const app = buildHttpApp(ctx, { trustProxy: c.trustProxy });
+    app = buildHttpApp(ctx, {
+      trustProxy: c.trustProxy,
+      bodyLimit: c.bodyLimit,
+      https: tls,
+      corsOrigins: c.corsOrigins,
+      limits: {
+        windowMs: c.rateLimitWindowSeconds * 1000,
+        tokenPerClient: c.tokenRateLimitPerClient,
+        tokenPerAddress: c.tokenRateLimitPerAddress,
+        loginPerAddress: c.loginRateLimitPerAddress,
+        authFailureLimit: c.authFailureLimit,
+        metrics,
+      },
+      metrics: { metrics, route: c.metricsPort === undefined, token: c.metricsToken },
+    });
+    drainHook(app);
     await app.listen({ port: c.port, host: c.host });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : c.port;
     if (!c.issuer) {
       const host =
         c.host === '0.0.0.0' || c.host === '::' ? 'localhost' : c.host.includes(':') ? `[${c.host}]` : c.host;
-      ctx.settings.issuer = `http://${host}:${port}`;
+      ctx.settings.issuer = `${tls ? 'https' : 'http'}://${host}:${port}`;
     }
+    const metricsListener =
+      c.metricsPort === undefined
+        ? undefined
+        : await startMetricsListener(metrics, c.metricsHost, c.metricsPort);
+    keys.startReloading(c.keyReloadSeconds * 1000);
     const demo = c.demo ? await ensureDemo(ctx, c.dataDir) : undefined;
+    const running = app;
+    let closing: Promise<void> | undefined;
     return {
       url: ctx.settings.issuer,
-      app,
+      app: running,
       ctx,
+      metrics,
+      metricsUrl: metricsListener?.url,
       generatedAdminToken,
       demo,
-      async close() {
-        await app.close();
-        await store.close();
+      close() {
+        closing ??= (async () => {
+          const outcome = await drain(running, c.shutdownTimeoutSeconds * 1000);
+          if (outcome === 'cut') log.warn('shutdown timeout reached: open connections were cut');
+          keys.stop();
+          await metricsListener?.app.close();
+          await store.close();
+        })();
+        return closing;
       },
     };
   } catch (err) {
+    await app?.close();
     await store.close();
     throw err;
   }

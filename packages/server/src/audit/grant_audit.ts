@@ -1,5 +1,6 @@
 /** Every grant attempt, success or failure, becomes an audit event (Salesforce's Login History). */
 import type { ServerContext } from '../context.ts';
+import { isStoreUnavailable } from '../http/unavailable.ts';
 import { isOAuthError } from '../oauth/errors.ts';
 
 export interface GrantAttempt {
@@ -11,6 +12,9 @@ export interface GrantAttempt {
 
 export async function recordGrantAttempt(ctx: ServerContext, a: GrantAttempt): Promise<void> {
   const e = a.error;
+  // What the client was told (http/errors.ts): a store outage is a 503, not a 500. The
+  // audit write usually fails too then, but it is counted by the metrics on the way.
+  const unavailable = e !== null && !isOAuthError(e) && isStoreUnavailable(e);
   try {
     await ctx.store.audit.record({
       at: ctx.now(),
@@ -20,8 +24,22 @@ export async function recordGrantAttempt(ctx: ServerContext, a: GrantAttempt): P
       username: a.audit.username?.slice(0, 256) ?? null,
       grantType: a.grantType?.slice(0, 256) ?? null,
       result: e === null ? 'success' : 'failure',
-      errorCode: e === null ? null : isOAuthError(e) ? e.code : 'server_error',
-      errorDescription: e === null ? null : isOAuthError(e) ? e.description : 'internal error',
+      errorCode:
+        e === null
+          ? null
+          : isOAuthError(e)
+            ? e.code
+            : unavailable
+              ? 'temporarily_unavailable'
+              : 'server_error',
+      errorDescription:
+        e === null
+          ? null
+          : isOAuthError(e)
+            ? e.description
+            : unavailable
+              ? 'store unavailable'
+              : 'internal error',
       sourceIp: a.sourceIp,
     });
   } catch (err) {

@@ -1,14 +1,18 @@
 /**
- * Server configuration: defaults, then environment, then flags (flags win).
+ * Server configuration. Precedence: flags > environment > config file > defaults.
+ * Every setting is listed once, in settings.ts; docs/configuration.md is its reference.
  * Invalid values refuse to start with a message naming the setting.
  */
+import { readConfigFile } from './file.ts';
+import { parseSetting } from './parse.ts';
+import { SETTINGS } from './settings.ts';
 
 export interface ServerConfig {
   port: number;
   host: string;
   /** `sqlite:./data/s2s.db` (default) or `postgres://…`. */
   databaseUrl: string;
-  /** Public base URL; default `http://localhost:<port>` (known after listen when port is 0). */
+  /** Public base URL; default `http(s)://localhost:<port>` (known after listen when port is 0). */
   issuer?: string;
   /** Create the demo user and app on first start with an empty store. */
   demo: boolean;
@@ -21,6 +25,34 @@ export interface ServerConfig {
   clockSkewSeconds: number;
   logLevel: string;
   trustProxy: boolean;
+  /** PEM files: serve HTTPS directly. Both or neither. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Origins allowed by CORS on metadata, JWKS, userinfo and the token endpoint; `*` = any. */
+  corsOrigins: string[];
+  /** Largest request body on any endpoint, bytes. */
+  bodyLimit: number;
+  /** A separate listener for GET /metrics (no token); absent: /metrics on the main port needs a token. */
+  metricsPort?: number;
+  metricsHost: string;
+  /** Bearer token for /metrics on the main port (the admin token is accepted too). */
+  metricsToken?: string;
+  rateLimitWindowSeconds: number;
+  /** Per window; 0 turns a limit off. */
+  tokenRateLimitPerClient: number;
+  tokenRateLimitPerAddress: number;
+  loginRateLimitPerAddress: number;
+  /** Failed client authentications per (address, client id) before back-off; 0 = off. */
+  authFailureLimit: number;
+  /** Drain bound on shutdown. */
+  shutdownTimeoutSeconds: number;
+  /** S2S_KEY_ENCRYPTION_KEY: base64 32-byte key(s) for private keys at rest. */
+  keyEncryptionKey?: string;
+  keyRotationOverlapSeconds: number;
+  keyRetireAfterSeconds: number;
+  keyReloadSeconds: number;
+  /** Apply pending migrations at start (default); false refuses to start while any are pending. */
+  migrate: boolean;
 }
 
 export const DEFAULTS: ServerConfig = {
@@ -33,74 +65,67 @@ export const DEFAULTS: ServerConfig = {
   clockSkewSeconds: 60,
   logLevel: 'info',
   trustProxy: false,
+  corsOrigins: [],
+  bodyLimit: 65_536,
+  metricsHost: '127.0.0.1',
+  rateLimitWindowSeconds: 60,
+  tokenRateLimitPerClient: 6_000,
+  tokenRateLimitPerAddress: 12_000,
+  loginRateLimitPerAddress: 60,
+  authFailureLimit: 5,
+  shutdownTimeoutSeconds: 10,
+  keyRotationOverlapSeconds: 3_600,
+  keyRetireAfterSeconds: 90_000,
+  keyReloadSeconds: 60,
+  migrate: true,
 };
 
-export class ConfigError extends Error {}
+export { ConfigError } from './errors.ts';
 
-function int(name: string, v: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${v}")`);
-  }
-  return n;
-}
+type Mutable = Record<string, unknown>;
 
-function bool(name: string, v: string): boolean {
-  if (/^(1|true|yes|on)$/i.test(v)) return true;
-  if (/^(0|false|no|off)$/i.test(v)) return false;
-  throw new ConfigError(`${name} must be true or false (got "${v}")`);
-}
-
-/** Reads the S2S_* environment variables over the defaults. */
+/** Reads the S2S_* environment variables over `base` (an empty variable counts as unset). */
 export function configFromEnv(env: NodeJS.ProcessEnv, base: ServerConfig = DEFAULTS): ServerConfig {
-  const c: ServerConfig = { ...base };
-  if (env.S2S_PORT) c.port = int('S2S_PORT', env.S2S_PORT, 0, 65535);
-  if (env.S2S_HOST) c.host = env.S2S_HOST;
-  if (env.S2S_DATABASE_URL) c.databaseUrl = env.S2S_DATABASE_URL;
-  if (env.S2S_ISSUER) c.issuer = env.S2S_ISSUER;
-  if (env.S2S_DEMO) c.demo = bool('S2S_DEMO', env.S2S_DEMO);
-  if (env.S2S_DATA_DIR) c.dataDir = env.S2S_DATA_DIR;
-  if (env.S2S_ADMIN_TOKEN) c.adminToken = env.S2S_ADMIN_TOKEN;
-  if (env.S2S_ACCEPTED_AUDIENCES) c.extraAudiences = splitList(env.S2S_ACCEPTED_AUDIENCES);
-  if (env.S2S_CLOCK_SKEW_SECONDS)
-    c.clockSkewSeconds = int('S2S_CLOCK_SKEW_SECONDS', env.S2S_CLOCK_SKEW_SECONDS, 0, 600);
-  if (env.S2S_LOG_LEVEL) c.logLevel = env.S2S_LOG_LEVEL;
-  if (env.S2S_TRUST_PROXY) c.trustProxy = bool('S2S_TRUST_PROXY', env.S2S_TRUST_PROXY);
-  return c;
+  const c: Mutable = { ...base };
+  for (const s of SETTINGS) {
+    const v = env[s.env];
+    if (v) c[s.key] = parseSetting(s, v, s.env);
+  }
+  return c as unknown as ServerConfig;
 }
 
-export function splitList(v: string): string[] {
-  return v
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+/** Values from the command line: commander's strings, and booleans for the bare flags. */
+export type FlagValues = Partial<Record<keyof ServerConfig, string | boolean>>;
+
+export function configFromFlags(flags: FlagValues, base: ServerConfig): ServerConfig {
+  const c: Mutable = { ...base };
+  for (const s of SETTINGS) {
+    const v = flags[s.key];
+    if (v === undefined || !s.flag) continue;
+    if (s.kind === 'bool') {
+      // `--trust-proxy` can only turn on, `--no-demo` only off; the other way is the default.
+      if (s.negatable ? v === false : v === true) c[s.key] = !s.negatable;
+    } else if (typeof v === 'string') {
+      c[s.key] = parseSetting(s, v, s.flag);
+    }
+  }
+  return c as unknown as ServerConfig;
 }
 
-/** Checks a finished configuration; throws ConfigError naming the bad setting. */
-export function validateConfig(c: ServerConfig): ServerConfig {
-  if (c.issuer !== undefined) {
-    let u: URL;
-    try {
-      u = new URL(c.issuer);
-    } catch {
-      throw new ConfigError(`issuer (S2S_ISSUER / --issuer) must be an absolute URL (got "${c.issuer}")`);
-    }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-      throw new ConfigError('issuer (S2S_ISSUER / --issuer) must be an http(s) URL');
-    }
-    if (u.search || u.hash)
-      throw new ConfigError('issuer (S2S_ISSUER / --issuer) must have no query or fragment');
-    c.issuer = c.issuer.replace(/\/+$/, '');
-  }
-  if (c.adminToken !== undefined && c.adminToken.length < 16) {
-    throw new ConfigError('admin token (S2S_ADMIN_TOKEN / --admin-token) must be at least 16 characters');
-  }
-  for (const a of c.extraAudiences) {
-    if (!/^[a-z][a-z0-9+.-]*:/i.test(a)) {
-      throw new ConfigError(`S2S_ACCEPTED_AUDIENCES entries must be absolute URIs (got "${a}")`);
-    }
-  }
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(c.logLevel)) throw new ConfigError(`log level must be one of ${levels.join(', ')}`);
-  return c;
+/**
+ * The configuration of `s2s serve`: flags > environment > config file > defaults. The file
+ * is `--config FILE` or S2S_CONFIG (JSON; keys as in ServerConfig).
+ */
+export function resolveConfig(input: {
+  flags?: FlagValues;
+  configFile?: string;
+  env: NodeJS.ProcessEnv;
+}): ServerConfig {
+  const file = input.configFile ?? (input.env.S2S_CONFIG || undefined);
+  const fromFile = file ? readConfigFile(file, DEFAULTS) : DEFAULTS;
+  return configFromFlags(input.flags ?? {}, configFromEnv(input.env, fromFile));
 }
+
+export { splitList } from './parse.ts';
+
+export { validateConfig } from './validate.ts';

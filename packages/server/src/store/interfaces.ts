@@ -85,10 +85,25 @@ export interface ReplayStore {
   purgeExpired(before: number, limit: number): Promise<number>;
 }
 
+/**
+ * A stored signing key. `activatesAt` (migration 0005) is when it starts signing; absent when it
+ * signs from creation. `retiredAt` may lie in the future: the time the key is scheduled to leave
+ * the JWKS (keys/rotation.ts).
+ */
+export interface StoredSigningKey extends SigningKey {
+  activatesAt?: number;
+}
+
 export interface SigningKeyStore {
-  list(): Promise<SigningKey[]>;
-  insert(k: SigningKey): Promise<void>;
+  list(): Promise<StoredSigningKey[]>;
+  insert(k: StoredSigningKey): Promise<void>;
+  /** Sets `retired_at` (now or a future time) once: false when already set or unknown. */
   retire(kid: string, at: number): Promise<boolean>;
+  /**
+   * Replaces the stored private key text (encryption at rest) when it is still `from`, in one
+   * `UPDATE … WHERE private_pem = from`: false when another process changed it first.
+   */
+  replacePrivatePem(kid: string, from: string, to: string): Promise<boolean>;
 }
 
 export interface AuditFilter {
@@ -331,6 +346,11 @@ export interface ApiUsageStore {
   purgeBefore(day: string): Promise<number>;
 }
 
+export interface MigrationStatus {
+  applied: string[];
+  pending: string[];
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly apps: AppStore;
@@ -350,5 +370,7 @@ export interface Store {
   readonly apiUsage: ApiUsageStore;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
+  /** Migrations recorded as applied in the database, and the known ones not applied yet. */
+  migrationStatus(): Promise<MigrationStatus>;
   close(): Promise<void>;
 }

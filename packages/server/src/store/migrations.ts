@@ -301,6 +301,20 @@ function m0004(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * 0005: signing-key rotation. `activates_at` is when a key starts signing (published in the
+ * JWKS from creation, so verifiers learn it before it signs); NULL means "from creation",
+ * which is how every key made before 0005 behaves.
+ */
+function m0005(dialect: Dialect): Migration {
+  const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('signing_keys').addColumn('activates_at', int).execute();
+    },
+  };
+}
+
 /** All migrations in order. Names sort lexically; never rename or edit a shipped one. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -308,6 +322,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002_refresh_tokens': m0002(dialect),
     '0003_authorization': m0003(dialect),
     '0004_records': m0004(dialect),
+    '0005_signing_key_activation': m0005(dialect),
   };
 }
 

@@ -7,8 +7,8 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Store } from './interfaces.ts';
-import { type Dialect, migrationProvider } from './migrations.ts';
+import type { MigrationStatus, Store } from './interfaces.ts';
+import { type Dialect, migrationProvider, migrations } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { SqlApprovalStore, SqlPreauthorizationStore } from './sql/approvals.ts';
 import { SqlAppStore } from './sql/apps.ts';
@@ -20,6 +20,7 @@ import { SqlRefreshTokenStore } from './sql/refresh_tokens.ts';
 import { SqlSessionStore } from './sql/sessions.ts';
 import { SqlAccessTokenStore, SqlReplayStore } from './sql/tokens.ts';
 import { SqlUserStore } from './sql/users.ts';
+import { sqliteConnection } from './sqlite_connection.ts';
 
 // BIGINT (epoch milliseconds) arrives as a string from pg by default; our values fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -48,7 +49,8 @@ function sqliteDialect(path: string): SqliteDialect {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  return new SqliteDialect({ database: db });
+  // Kept statements, IMMEDIATE transactions: sqlite_connection.ts.
+  return new SqliteDialect({ database: sqliteConnection(db) });
 }
 
 function postgresPool(connectionString: string, max: number): pg.Pool {
@@ -60,7 +62,20 @@ function postgresPool(connectionString: string, max: number): pg.Pool {
   return pool;
 }
 
-export async function openStore(url: string, opts: { poolSize?: number } = {}): Promise<Store> {
+export interface OpenStoreOptions {
+  poolSize?: number;
+  /**
+   * Apply pending migrations (default). When false, a database with pending migrations is
+   * refused with an error that says to run `s2s db migrate` (docs/operations.md).
+   */
+  migrate?: boolean;
+  /** Told the names of the migrations this open applied (`s2s db migrate` prints them). */
+  onMigrated?: (applied: string[]) => void;
+}
+
+export class PendingMigrationsError extends Error {}
+
+export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const { dialect, target } = parseDatabaseUrl(url);
   const db = new Kysely<Database>({
     dialect:
@@ -69,7 +84,20 @@ export async function openStore(url: string, opts: { poolSize?: number } = {}): 
         : new PostgresDialect({ pool: postgresPool(target, opts.poolSize ?? 10) }),
   });
   try {
-    await migrate(db, dialect);
+    if (opts.migrate === false) {
+      const { pending } = await migrationStatus(db, dialect);
+      if (pending.length > 0) {
+        throw new PendingMigrationsError(
+          `the database has ${pending.length} pending migration(s) (${pending.join(', ')}): ` +
+            'run `s2s db migrate`, or start without --no-migrate',
+        );
+      }
+    } else {
+      // Not `opts.onMigrated?.(await migrate(…))`: an optional call skips evaluating its
+      // arguments when the callee is absent, which would skip the migrations themselves.
+      const applied = await migrate(db, dialect);
+      opts.onMigrated?.(applied);
+    }
   } catch (err) {
     await db.destroy();
     throw err;
@@ -94,11 +122,28 @@ export async function openStore(url: string, opts: { poolSize?: number } = {}): 
     async ping() {
       await sql`select 1`.execute(db);
     },
+    migrationStatus: () => migrationStatus(db, dialect),
     close: () => db.destroy(),
   };
 }
 
-async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+/** What the database has recorded against the migrations this build knows. */
+async function migrationStatus(db: Kysely<Database>, dialect: Dialect): Promise<MigrationStatus> {
+  const known = Object.keys(migrations(dialect)).sort();
+  let applied: string[] = [];
+  try {
+    const r = await sql<{ name: string }>`select name from s2s_migrations order by name`.execute(db);
+    applied = r.rows.map((x) => x.name);
+  } catch (err) {
+    // A new, empty database has no bookkeeping table yet: everything is pending.
+    if (!/s2s_migrations/.test((err as Error).message)) throw err;
+  }
+  const done = new Set(applied);
+  return { applied, pending: known.filter((n) => !done.has(n)) };
+}
+
+/** Applies pending migrations; returns the names applied (none when up to date). */
+async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider(dialect),
@@ -127,4 +172,5 @@ async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
       `database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`,
     );
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

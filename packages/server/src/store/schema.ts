@@ -123,6 +123,8 @@ export interface SigningKeysTable {
   public_jwk: string;
   created_at: number;
   retired_at: number | null;
+  /** 0005: when the key starts signing; null = from creation. */
+  activates_at?: number | null;
 }
 
 export interface AuditEventsTable {

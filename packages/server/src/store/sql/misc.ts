@@ -7,13 +7,14 @@ import type {
   AuditSummaryFilter,
   SettingsStore,
   SigningKeyStore,
+  StoredSigningKey,
 } from '../interfaces.ts';
 import type { Database } from '../schema.ts';
 
 export class SqlSigningKeyStore implements SigningKeyStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async list(): Promise<SigningKey[]> {
+  async list(): Promise<StoredSigningKey[]> {
     const rows = await this.db
       .selectFrom('signing_keys')
       .selectAll()
@@ -27,10 +28,13 @@ export class SqlSigningKeyStore implements SigningKeyStore {
       publicJwk: JSON.parse(r.public_jwk) as Record<string, unknown>,
       createdAt: Number(r.created_at),
       retiredAt: r.retired_at === null ? null : Number(r.retired_at),
+      ...(r.activates_at === null || r.activates_at === undefined
+        ? {}
+        : { activatesAt: Number(r.activates_at) }),
     }));
   }
 
-  async insert(k: SigningKey): Promise<void> {
+  async insert(k: StoredSigningKey): Promise<void> {
     await this.db
       .insertInto('signing_keys')
       .values({
@@ -40,8 +44,19 @@ export class SqlSigningKeyStore implements SigningKeyStore {
         public_jwk: JSON.stringify(k.publicJwk),
         created_at: k.createdAt,
         retired_at: k.retiredAt,
+        ...(k.activatesAt === undefined ? {} : { activates_at: k.activatesAt }),
       })
       .execute();
+  }
+
+  async replacePrivatePem(kid: string, from: string, to: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('signing_keys')
+      .set({ private_pem: to })
+      .where('kid', '=', kid)
+      .where('private_pem', '=', from)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async retire(kid: string, at: number): Promise<boolean> {
