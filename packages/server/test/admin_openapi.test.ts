@@ -225,6 +225,9 @@ for (const kind of DB_KINDS) {
       const summary = await call('GET', '/admin/v1/audit/summary', '/admin/v1/audit/summary?window=hour');
       assert.deepEqual(summary.body.totals.grants, { client_credentials: 1 });
       await call('GET', '/admin/v1/audit/summary', '/admin/v1/audit/summary?window=year');
+      await call('GET', '/admin/v1/keys', '/admin/v1/keys');
+      await call('POST', '/admin/v1/keys/rotate', '/admin/v1/keys/rotate', { overlapSeconds: 3600 });
+      await call('POST', '/admin/v1/keys/rotate', '/admin/v1/keys/rotate', { alg: 'HS256' });
       await call('DELETE', U, `/admin/v1/users/${runAs}`);
       await call('DELETE', A, a);
       await call('DELETE', U, `/admin/v1/users/${runAs}`);

@@ -10,6 +10,7 @@ import { appRoutes } from './apps.ts';
 import { auditRoutes } from './audit.ts';
 import { adminAuthHook } from './auth.ts';
 import { credentialRoutes } from './credentials.ts';
+import { keyRoutes } from './keys.ts';
 import { openApiRoute } from './openapi.ts';
 import { preauthorizationRoutes } from './preauthorizations.ts';
 import { userRoutes } from './users.ts';
@@ -50,6 +51,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext): void {
       preauthorizationRoutes(admin, ctx);
       approvalRoutes(admin, ctx);
       auditRoutes(admin, ctx);
+      keyRoutes(admin, ctx);
       openApiRoute(admin, ctx);
     },
     { prefix: ADMIN_PREFIX },

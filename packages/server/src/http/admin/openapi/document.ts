@@ -7,6 +7,7 @@ import { ref } from './common.ts';
 import { appChildPaths } from './paths_app_children.ts';
 import { appPaths } from './paths_apps.ts';
 import { auditSummaryPaths } from './paths_audit_summary.ts';
+import { keyPaths, keySchemas } from './paths_keys.ts';
 import { otherPaths } from './paths_other.ts';
 import { userPaths } from './paths_users.ts';
 import { schemas } from './schemas.ts';
@@ -29,7 +30,7 @@ export function adminOpenApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     security: [{ adminToken: [] }],
-    paths: { ...userPaths, ...appPaths, ...appChildPaths, ...otherPaths, ...auditSummaryPaths },
+    paths: { ...userPaths, ...appPaths, ...appChildPaths, ...otherPaths, ...auditSummaryPaths, ...keyPaths },
     components: {
       securitySchemes: {
         adminToken: {
@@ -38,7 +39,7 @@ export function adminOpenApiDocument(serverUrl: string) {
           description: 'The admin token (S2S_ADMIN_TOKEN, or printed once at first start). RFC 6750.',
         },
       },
-      schemas,
+      schemas: { ...schemas, ...keySchemas },
       responses: {
         BadRequest: error('Bad input; `field` names it', {
           error: 'invalid_request',
