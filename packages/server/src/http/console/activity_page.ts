@@ -51,7 +51,7 @@ function filtersForm(v: ActivityView): Html {
   const f = v.filters;
   const e = v.errors.fields;
   return html`<form method="get" action="${CONSOLE_PATHS.activity}" class="panel filters" aria-label="Filters">
-${errorSummary(e, v.errors.form, 'flt')}
+${errorSummary(e, v.errors.form, 'flt', { window: 'Window', clientId: 'App', username: 'User', grantType: 'Flow', result: 'Result' })}
 <div class="filter-grid">
 ${selectField({ name: 'window', label: 'Window', options: WINDOWS, value: f.window, error: e.window, form: 'flt' })}
 ${selectField({ name: 'clientId', label: 'App', options: [{ value: '', label: 'All apps' }, ...v.apps.map((a) => ({ value: a.clientId, label: a.name }))], value: f.clientId, error: e.clientId, form: 'flt' })}
@@ -61,7 +61,7 @@ ${selectField({
   name: 'result',
   label: 'Result',
   options: [
-    { value: '', label: 'Successes and failures' },
+    { value: '', label: 'All results' },
     { value: 'success', label: 'Successes' },
     { value: 'failure', label: 'Failures' },
   ],

@@ -66,7 +66,7 @@ ${a.secrets.map(
   (s) => html`<tr>
   <td data-label="Ends with"><code>…${s.hint}</code></td>
   <td data-label="Added">${time(s.createdAt)}</td>
-  <td data-label="Actions"><a class="button danger" href="${appPath(a.clientId, `/secrets/${s.id}/delete`)}" aria-label="Delete the secret ending ${s.hint}">Delete</a></td>
+  <td class="actions-cell"><a class="button danger" href="${appPath(a.clientId, `/secrets/${s.id}/delete`)}" aria-label="Delete the secret ending ${s.hint}">Delete</a></td>
 </tr>`,
 )}
 </tbody>

@@ -27,6 +27,25 @@ export interface AppFormView {
   users: readonly UserView[];
 }
 
+/** Field labels, also used by the error summary. */
+const LABELS: Record<(typeof F)[keyof typeof F], string> = {
+  [F.name]: 'Name',
+  [F.scopes]: 'OAuth scopes',
+  [F.scopesOther]: 'Other scopes',
+  [F.callbackUrls]: 'Callback URLs',
+  [F.permittedUsers]: 'Permitted users',
+  [F.ccEnabled]: 'Enable the client credentials flow',
+  [F.runAs]: 'Run as (client credentials)',
+  [F.format]: 'Access token format',
+  [F.ttlSeconds]: 'Access token lifetime (seconds)',
+  [F.refreshPolicy]: 'Refresh token policy',
+  [F.refreshSeconds]: 'Refresh token time (seconds)',
+  [F.rotate]: 'Rotate refresh tokens (a new one at each use)',
+  [F.maxLifetimeSeconds]: 'Longest assertion lifetime (seconds)',
+  [F.certificateFile]: 'Certificate file (PEM)',
+  [F.certificatePem]: 'Or paste the certificate',
+};
+
 const REFRESH_POLICIES = [
   { value: 'until_revoked', label: 'Valid until revoked' },
   { value: 'immediately', label: 'Expire immediately (no refresh tokens)' },
@@ -56,10 +75,10 @@ function certificateSection(v: AppFormView): Html {
 <h2>Certificate</h2>
 <p class="muted">The public key that verifies the app's JWT bearer assertions (RFC 7523). Optional now: certificates
 can be added later on the app's page.</p>
-${fileField({ name: F.certificateFile, label: 'Certificate file (PEM)', accept: '.pem,.crt,.cer', error: e[F.certificateFile] })}
+${fileField({ name: F.certificateFile, label: LABELS[F.certificateFile], accept: '.pem,.crt,.cer', error: e[F.certificateFile] })}
 ${textArea({
   name: F.certificatePem,
-  label: 'Or paste the certificate',
+  label: LABELS[F.certificatePem],
   hint: 'From -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.',
   value: v.values.certificatePem,
   rows: 5,
@@ -79,25 +98,25 @@ export function appFormPage(v: AppFormView): Html {
     title,
     html`<p class="crumbs"><a href="${CONSOLE_PATHS.apps}">Apps</a>${v.edit ? html` › <a href="${cancel}">${v.edit.name}</a>` : ''}</p>
 <h1>${title}</h1>
-${errorSummary(e, v.errors.form)}
+${errorSummary(e, v.errors.form, undefined, LABELS)}
 <form method="post" action="${action}"${v.edit ? '' : html` enctype="multipart/form-data"`} class="app-form">
 ${csrfField(v.chrome.csrf)}
 <section class="panel">
 <h2>Basic information</h2>
-${textField({ name: F.name, label: 'Name', value: x.name, required: true, error: e[F.name] })}
+${textField({ name: F.name, label: LABELS[F.name], value: x.name, required: true, error: e[F.name] })}
 ${choiceGroup({
   name: F.scopes,
-  label: 'OAuth scopes',
+  label: LABELS[F.scopes],
   type: 'checkbox',
   hint: 'What tokens of this app may be granted (RFC 6749 §3.3).',
   options: KNOWN_SCOPES.map((s) => ({ value: s, label: s, hint: scopeLines([s])[0]!.phrase })),
   chosen: x.scopes,
   error: e[F.scopes],
 })}
-${textField({ name: F.scopesOther, label: 'Other scopes', hint: 'The app’s own scopes, separated by spaces.', value: x.scopesOther, error: e[F.scopesOther] })}
+${textField({ name: F.scopesOther, label: LABELS[F.scopesOther], hint: 'The app’s own scopes, separated by spaces.', value: x.scopesOther, error: e[F.scopesOther] })}
 ${textArea({
   name: F.callbackUrls,
-  label: 'Callback URLs',
+  label: LABELS[F.callbackUrls],
   hint: 'One per line: absolute URLs without a fragment. Needed for the web server flow only.',
   value: x.callbackUrls,
   rows: 3,
@@ -109,7 +128,7 @@ ${textArea({
 <h2>Who may use it</h2>
 ${choiceGroup({
   name: F.permittedUsers,
-  label: 'Permitted users',
+  label: LABELS[F.permittedUsers],
   type: 'radio',
   options: [
     { value: 'all_users', label: 'All users may self-authorize', hint: '(after approving the app)' },
@@ -122,10 +141,10 @@ ${choiceGroup({
   chosen: [x.permittedUsers],
   error: e[F.permittedUsers],
 })}
-${checkbox({ name: F.ccEnabled, label: 'Enable the client credentials flow', checked: x.ccEnabled, error: e[F.ccEnabled] })}
+${checkbox({ name: F.ccEnabled, label: LABELS[F.ccEnabled], checked: x.ccEnabled, error: e[F.ccEnabled] })}
 ${selectField({
   name: F.runAs,
-  label: 'Run as (client credentials)',
+  label: LABELS[F.runAs],
   hint: 'The user the client credentials flow acts as.',
   options: runAsOptions(v.users),
   value: x.runAs,
@@ -135,13 +154,13 @@ ${selectField({
 <section class="panel">
 <h2>Tokens</h2>
 <div class="grid2">
-${selectField({ name: F.format, label: 'Access token format', options: FORMATS, value: x.format, error: e[F.format] })}
-${textField({ name: F.ttlSeconds, label: 'Access token lifetime (seconds)', numeric: true, value: x.ttlSeconds, error: e[F.ttlSeconds] })}
-${selectField({ name: F.refreshPolicy, label: 'Refresh token policy', options: REFRESH_POLICIES, value: x.refreshPolicy, error: e[F.refreshPolicy] })}
-${textField({ name: F.refreshSeconds, label: 'Refresh token time (seconds)', hint: 'For the two “expire” policies.', numeric: true, value: x.refreshSeconds, error: e[F.refreshSeconds] })}
+${selectField({ name: F.format, label: LABELS[F.format], options: FORMATS, value: x.format, error: e[F.format] })}
+${textField({ name: F.ttlSeconds, label: LABELS[F.ttlSeconds], numeric: true, value: x.ttlSeconds, error: e[F.ttlSeconds] })}
+${selectField({ name: F.refreshPolicy, label: LABELS[F.refreshPolicy], options: REFRESH_POLICIES, value: x.refreshPolicy, error: e[F.refreshPolicy] })}
+${textField({ name: F.refreshSeconds, label: LABELS[F.refreshSeconds], hint: 'For the two “expire” policies.', numeric: true, value: x.refreshSeconds, error: e[F.refreshSeconds] })}
 </div>
-${checkbox({ name: F.rotate, label: 'Rotate refresh tokens (a new one at each use)', checked: x.rotate, error: e[F.rotate] })}
-${textField({ name: F.maxLifetimeSeconds, label: 'Longest assertion lifetime (seconds)', hint: 'JWT and SAML bearer assertions: exp − iat, or exp − now.', numeric: true, value: x.maxLifetimeSeconds, error: e[F.maxLifetimeSeconds] })}
+${checkbox({ name: F.rotate, label: LABELS[F.rotate], checked: x.rotate, error: e[F.rotate] })}
+${textField({ name: F.maxLifetimeSeconds, label: LABELS[F.maxLifetimeSeconds], hint: 'JWT and SAML bearer assertions: exp − iat, or exp − now.', numeric: true, value: x.maxLifetimeSeconds, error: e[F.maxLifetimeSeconds] })}
 </section>
 ${certificateSection(v)}
 <div class="actions">

@@ -81,15 +81,19 @@ table.list { width: 100%; border-collapse: collapse; margin: 0 0 1rem; }
 table.list th, table.list td { text-align: left; vertical-align: top; padding: 0.55rem 0.7rem;
   border-bottom: 1px solid var(--line); }
 table.list thead th { font-size: 0.85rem; color: var(--muted); }
+table.list time { white-space: nowrap; }
 @media (max-width: 47.99rem) {
   table.list:not(.compact) thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.list:not(.compact), table.list:not(.compact) tbody, table.list:not(.compact) tr,
   table.list:not(.compact) td { display: block; width: 100%; }
   table.list:not(.compact) tr { border-bottom: 1px solid var(--line); padding: 0.4rem 0; }
-  table.list:not(.compact) td { border: 0; padding: 0.2rem 0; display: grid; grid-template-columns: 7.5rem 1fr;
-    gap: 0.5rem; overflow-wrap: anywhere; }
-  table.list:not(.compact) td::before { content: attr(data-label); font-weight: 600; color: var(--muted);
-    font-size: 0.85rem; }
+  table.list:not(.compact) td { position: relative; border: 0; padding: 0.2rem 0 0.2rem 7.75rem;
+    overflow-wrap: anywhere; }
+  table.list:not(.compact) td::before { content: attr(data-label); position: absolute; left: 0; width: 7.25rem;
+    font-weight: 600; color: var(--muted); font-size: 0.85rem; padding-top: 0.1rem; }
+  table.list:not(.compact) td.actions-cell { padding-left: 0; }
+  table.list:not(.compact) td.actions-cell::before { content: none; }
+  .who { margin-left: 0; width: 100%; justify-content: space-between; }
 }
 .table-scroll { overflow-x: auto; }
 .badge { display: inline-block; font-size: 0.78rem; font-weight: 700; line-height: 1.4; padding: 0 0.5rem;

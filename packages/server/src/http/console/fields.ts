@@ -127,14 +127,19 @@ ${f.options.map((o, i) => {
 }
 
 /** The errors of a refused form, at its top: each links to its field. */
-export function errorSummary(errors: FieldErrors, formError?: string, form?: string): Html {
+export function errorSummary(
+  errors: FieldErrors,
+  formError?: string,
+  form?: string,
+  labels: Readonly<Record<string, string>> = {},
+): Html {
   const entries = Object.entries(errors);
   if (entries.length === 0 && !formError) return html``;
   return html`<div class="error" role="alert">
 ${formError ? html`<p>${formError}</p>` : html`<p>The form was not saved:</p>`}
 ${
   entries.length
-    ? html`<ul>${entries.map(([name, msg]) => html`<li><a href="#${fieldId(name, form)}">${msg}</a></li>`)}</ul>`
+    ? html`<ul>${entries.map(([name, msg]) => html`<li><a href="#${fieldId(name, form)}">${labels[name] ? `${labels[name]}: ` : ''}${msg}</a></li>`)}</ul>`
     : ''
 }
 </div>`;

@@ -39,7 +39,7 @@ ${items.map(
   <td data-label="Kind">${p.kind === 'user' ? 'User' : 'Profile'}</td>
   <td data-label="User or profile">${p.value}</td>
   <td data-label="Added">${time(p.createdAt)}</td>
-  <td data-label="Actions"><a class="button danger" href="${appPath(a.clientId, `/preauthorizations/${p.id}/delete`)}" aria-label="Remove the pre-authorization of ${p.value}">Remove</a></td>
+  <td class="actions-cell"><a class="button danger" href="${appPath(a.clientId, `/preauthorizations/${p.id}/delete`)}" aria-label="Remove the pre-authorization of ${p.value}">Remove</a></td>
 </tr>`,
 )}
 </tbody>

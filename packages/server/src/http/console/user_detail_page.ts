@@ -43,7 +43,7 @@ ${list.map(
   <td data-label="Scopes">${a.scopes.join(' ')}</td>
   <td data-label="Given by">${a.source === 'admin' ? 'an admin' : 'the user'}</td>
   <td data-label="Since">${time(a.updatedAt)}</td>
-  <td data-label="Actions"><a class="button danger" href="${userPath(u.id, `/approvals/${a.id}/revoke`)}" aria-label="Revoke the approval of ${a.appName ?? 'the app'}">Revoke</a></td>
+  <td class="actions-cell"><a class="button danger" href="${userPath(u.id, `/approvals/${a.id}/revoke`)}" aria-label="Revoke the approval of ${a.appName ?? 'the app'}">Revoke</a></td>
 </tr>`,
 )}
 </tbody>

@@ -9,6 +9,16 @@ import { badge, time } from './format.ts';
 import { type Chrome, consoleLayout, notice } from './layout.ts';
 import { CONSOLE_PATHS, userPath } from './paths.ts';
 
+const USER_LABELS: Record<string, string> = {
+  username: 'Username',
+  password: 'Password',
+  email: 'Email',
+  firstName: 'First name',
+  lastName: 'Last name',
+  profile: 'Profile',
+  active: 'Active',
+};
+
 export const PROFILES = [DEFAULT_PROFILE, ADMIN_PROFILE, 'Integration'];
 
 function fullName(u: UserView): string {
@@ -71,7 +81,7 @@ export function newUserPage(v: { chrome: Chrome; values: UserFormValues; errors:
     'New user',
     html`<p class="crumbs"><a href="${CONSOLE_PATHS.users}">Users</a></p>
 <h1>New user</h1>
-${errorSummary(e, v.errors.form)}
+${errorSummary(e, v.errors.form, undefined, USER_LABELS)}
 <form method="post" action="${CONSOLE_PATHS.users}" class="panel narrow-form">
   ${csrfField(v.chrome.csrf)}
   ${textField({ name: 'username', label: 'Username', hint: 'Usually an email address; no spaces.', value: x.username, required: true, autocomplete: 'off', error: e.username })}
