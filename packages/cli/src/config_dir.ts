@@ -17,6 +17,7 @@ import {
   type CredentialConfig,
   type FileTokenStore,
   fileTokenStore,
+  type TokenState,
   validateCredential,
 } from '@s2s-oauth/client';
 
@@ -67,6 +68,20 @@ export class ConfigDir {
   tokenStore(): FileTokenStore {
     this.ensure();
     return fileTokenStore({ dir: this.ensure('tokens') });
+  }
+
+  /**
+   * Replaces an alias's tokens with those of a login that just succeeded (made
+   * in memory, so a failed login leaves the earlier tokens as they were).
+   */
+  async adoptTokens(alias: string, state: TokenState | undefined): Promise<void> {
+    const store = this.tokenStore();
+    try {
+      if (state === undefined) await store.remove(alias);
+      else await store.update(alias, async () => ({ save: state, result: undefined }));
+    } finally {
+      await store.close();
+    }
   }
 
   aliases(): string[] {

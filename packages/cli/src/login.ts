@@ -5,7 +5,12 @@
  * shape of `sf org login jwt`. Nothing secret is printed.
  */
 import { resolve } from 'node:path';
-import { type CredentialConfig, createCredential, validateCredential } from '@s2s-oauth/client';
+import {
+  type CredentialConfig,
+  createCredential,
+  memoryTokenStore,
+  validateCredential,
+} from '@s2s-oauth/client';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ALIAS, ConfigDir } from './config_dir.ts';
 import { webLogin } from './login/web.ts';
@@ -109,26 +114,20 @@ function scopes(s: string | undefined): string[] | undefined {
 async function login(cfg: CredentialConfig, f: CommonFlags): Promise<void> {
   const checked = validateCredential(cfg);
   const dir = new ConfigDir();
-  const store = dir.tokenStore();
-  try {
-    // Tokens of an earlier login under this alias belong to another credential.
-    await store.remove(checked.name);
-    const cred = createCredential(cfg, { store, storeKey: checked.name });
-    const t = await cred.getToken();
-    const first = dir.aliases().length === 0;
-    dir.save(checked.name, cfg);
-    if (first || f.setDefault) dir.setDefault(checked.name);
-    const who = cfg.subject ?? `client ${cfg.clientId}`;
-    const until =
-      t.expiresAt === undefined ? 'until refused' : `until ${new Date(t.expiresAt).toISOString()}`;
-    process.stdout.write(
-      `Logged in as ${who} (${cfg.flow}); saved as "${checked.name}"` +
-        `${dir.defaultAlias() === checked.name ? ' (default)' : ''}.\n` +
-        `Instance: ${t.instanceUrl ?? '(none in the token response)'}; token valid ${until}.\n`,
-    );
-  } finally {
-    await store.close();
-  }
+  // In memory until it works: a failed login leaves an earlier one under this alias untouched.
+  const cred = createCredential(cfg, { store: memoryTokenStore() });
+  const t = await cred.getToken();
+  await dir.adoptTokens(checked.name, await cred.state());
+  const first = dir.aliases().length === 0;
+  dir.save(checked.name, cfg);
+  if (first || f.setDefault) dir.setDefault(checked.name);
+  const who = cfg.subject ?? `client ${cfg.clientId}`;
+  const until = t.expiresAt === undefined ? 'until refused' : `until ${new Date(t.expiresAt).toISOString()}`;
+  process.stdout.write(
+    `Logged in as ${who} (${cfg.flow}); saved as "${checked.name}"` +
+      `${dir.defaultAlias() === checked.name ? ' (default)' : ''}.\n` +
+      `Instance: ${t.instanceUrl ?? '(none in the token response)'}; token valid ${until}.\n`,
+  );
 }
 
 function common(f: CommonFlags): Partial<CredentialConfig> {
@@ -277,6 +276,10 @@ export function loginCommand(): Command {
         [],
       )
       .option('--port <n>', 'loopback port for the redirect (default: any free port)', port, 0)
+      .option(
+        '--redirect-uri <uri>',
+        'a registered loopback redirect URI to use as is, e.g. http://localhost:1717/OauthRedirect',
+      )
       .option('--timeout <seconds>', 'how long to wait for the browser (default 300)', seconds, 300),
   ).action(
     async (
@@ -287,6 +290,7 @@ export function loginCommand(): Command {
         authorizeUrl?: string;
         authParam: string[];
         port: number;
+        redirectUri?: string;
         timeout: number;
       },
     ) => {
@@ -312,6 +316,7 @@ export function loginCommand(): Command {
           ...common(f),
         },
         port: f.port,
+        ...(f.redirectUri !== undefined ? { redirectUri: f.redirectUri } : {}),
         timeoutSeconds: f.timeout,
         dir: new ConfigDir(),
         setDefault: f.setDefault === true,

@@ -183,6 +183,24 @@ describe('s2s login', () => {
     const list = await s2s('credentials', 'list', '--json');
     assert.ok(!JSON.parse(list.stdout).some((x: { alias: string }) => x.alias === 'nope'));
 
+    // A failed login under an existing alias leaves that credential and its tokens as they were.
+    const tokensBefore = readFileSync(join(configDir, 'tokens', 'cc-basic.json'), 'utf8');
+    const again = await s2s(
+      'login',
+      'client-credentials',
+      '-i',
+      a.clientId,
+      '--client-secret',
+      'wrong',
+      '-r',
+      s.url,
+      '-a',
+      'cc-basic',
+    );
+    assert.equal(again.code, 1);
+    assert.equal(saved('cc-basic').clientSecret, a.clientSecret);
+    assert.equal(readFileSync(join(configDir, 'tokens', 'cc-basic.json'), 'utf8'), tokensBefore);
+
     const other = await s.newUser();
     const jwt = await s2s('login', 'jwt', '-i', a.clientId, '-f', keyFile, '-o', other.username, '-r', s.url);
     assert.equal(jwt.code, 1);

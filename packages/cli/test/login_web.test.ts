@@ -1,7 +1,7 @@
 /**
- * `s2s login web` (authorization code + PKCE, loopback redirect) against
- * node-oidc-provider — our server has no authorization endpoint yet. The test
- * plays the browser: it reads the printed URL, logs in at the provider's
+ * `s2s login web` (authorization code + PKCE, loopback redirect) against our
+ * server (its sign-in and consent pages) and node-oidc-provider. The test plays
+ * the browser: it reads the printed URL, logs in at the provider's
  * development pages, and follows the redirect to the CLI's listener. Then
  * `s2s token` renews with the refresh token, which the provider rotates.
  */
@@ -10,8 +10,15 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { keyPair, tempDir } from '../../client/test/helpers.ts';
+import {
+  keyPair,
+  startTestServer,
+  type TestServer,
+  tempDir,
+  tokenRequests,
+} from '../../client/test/helpers.ts';
 import { browserLogin, type OidcServer, startOidcProvider, WEB } from '../../client/test/oidc_provider.ts';
+import { Browser, formFields, PASSWORD, signIn } from '../../server/test/authorize_flow.ts';
 import { type CliResult, runCli, S2S_BIN } from './cli.ts';
 
 /** Starts `s2s login web …`; resolves with the URL it prints, and the eventual result. */
@@ -111,5 +118,60 @@ describe('s2s login web', () => {
       JSON.parse(list.stdout).map((x: { alias: string }) => x.alias),
       ['op-web'],
     );
+  });
+});
+
+describe('s2s login web against our server', () => {
+  let s: TestServer;
+  const tmp = tempDir('s2s-web-ours-');
+
+  before(async () => {
+    s = await startTestServer('sqlite');
+  });
+  after(async () => {
+    await s.stop();
+    tmp.remove();
+  });
+
+  test('sign in and allow at our pages; the refresh token renews a revoked token for s2s request', async () => {
+    const user = await s.newUser({ password: PASSWORD });
+    const { app, clientSecret } = await s.newApp({
+      scopes: ['api', 'id', 'refresh_token'],
+      callbackUrls: ['http://127.0.0.1/callback'], // any port on loopback (RFC 8252 §7.3)
+    });
+    const env = { S2S_CONFIG_DIR: join(tmp.dir, 'config'), S2S_CLIENT_SECRET: clientSecret };
+    const { url, done } = await startWebLogin(
+      ['-i', app.clientId, '-r', s.url, '--scope', 'api id refresh_token'],
+      env,
+    );
+    assert.ok(url.startsWith(`${s.url}/services/oauth2/authorize?`));
+
+    const b = new Browser(s.url);
+    const login = await b.get(new URL(url).pathname + new URL(url).search);
+    const after = await signIn(b, login, user.username, PASSWORD);
+    assert.equal(after.status, 303, after.text);
+    const consent = await b.get(after.location!);
+    const fields = formFields(consent.text, '/services/oauth2/authorize/consent');
+    const back = await b.post('/services/oauth2/authorize/consent', { ...fields, decision: 'allow' });
+    assert.match(back.location!, /^http:\/\/127\.0\.0\.1:\d+\/callback\?code=/);
+    assert.equal((await fetch(back.location!)).status, 200);
+    const r = await done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(`^Logged in \\(authorization_code\\); saved as "${app.clientId}" \\(default\\)\\.$`, 'm'),
+    );
+    assert.match(r.stdout, new RegExp(`^Instance: ${s.url}; a refresh token is held\\.$`, 'm'));
+
+    const token = (await runCli(['token'], { env })).stdout.trim();
+    assert.equal((await s.form('/services/oauth2/revoke', { token })).status, 200);
+    const call = await runCli(['request', 'GET', '/services/oauth2/userinfo'], { env });
+    assert.equal(call.code, 0, call.stderr);
+    assert.equal(JSON.parse(call.stdout).preferred_username, user.username);
+    const grants = (await tokenRequests(s, app.clientId)).map((e) => [e.grantType, e.result]);
+    assert.deepEqual(grants, [
+      ['authorization_code', 'success'],
+      ['refresh_token', 'success'],
+    ]);
   });
 });

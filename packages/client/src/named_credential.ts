@@ -134,6 +134,7 @@ export class NamedCredential {
       save: { token: got.token, refreshToken: got.refreshToken, updatedAt: this.ctx.now() },
       result: undefined,
     }));
+    this.cache.adopt(got.token);
     return got.token;
   }
 

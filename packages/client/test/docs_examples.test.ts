@@ -3,8 +3,9 @@
  * marked `<!-- example: NAME -->` is taken from the document verbatim and run
  * in its own process — the TypeScript ones with tsx, the shell one with bash —
  * against a server with the demo set-up (as `npm start` makes it), with the
- * environment the document tells the reader to export. The refresh example
- * runs against node-oidc-provider, since our server has no refresh tokens yet.
+ * environment the document tells the reader to export. Where the reader would
+ * use a browser (the authorization-code example), the test signs in at our
+ * server's pages and follows the redirect to the example's listener.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,9 +13,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createCredential } from '../src/index.ts';
-import { keyPair, startTestServer, type TestServer, tempDir } from './helpers.ts';
-import { browserLogin, startOidcProvider, WEB } from './oidc_provider.ts';
+import { Browser, formFields, signIn } from '../../server/test/authorize_flow.ts';
+import { startTestServer, type TestServer, tempDir, tokenRequests } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DOC = readFileSync(join(ROOT, 'docs/client.md'), 'utf8');
@@ -30,7 +30,7 @@ function examples(): Map<string, { lang: string; code: string }> {
 function run(
   cmd: string,
   args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv },
+  opts: { cwd: string; env: NodeJS.ProcessEnv; onStdout?: (soFar: string) => void },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
@@ -40,7 +40,10 @@ function run(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      opts.onStdout?.(stdout);
+    });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
@@ -54,11 +57,12 @@ describe('docs/client.md examples run as written', () => {
   // Inside the repository, so that `@s2s-oauth/client` resolves as it does for the reader.
   const work = join(ROOT, 'packages/client/test-output', `docs-${process.pid}`);
   let env: NodeJS.ProcessEnv;
+  let demo: { clientId: string; clientSecret: string; username: string; password: string };
 
   before(async () => {
     mkdirSync(work, { recursive: true });
     s = await startTestServer('sqlite', { config: { demo: true, dataDir: join(tmp.dir, 'data') } });
-    const demo = JSON.parse(readFileSync(join(tmp.dir, 'data/demo/credentials.json'), 'utf8'));
+    demo = JSON.parse(readFileSync(join(tmp.dir, 'data/demo/credentials.json'), 'utf8'));
     env = {
       S2S_URL: s.url,
       CLIENT_ID: demo.clientId,
@@ -77,22 +81,19 @@ describe('docs/client.md examples run as written', () => {
 
   test('the document has every example', () => {
     assert.deepEqual([...found.keys()].sort(), [
+      'authorization_code',
       'cli',
       'client_credentials',
       'jwt_bearer',
       'private_key_jwt',
-      'refresh_token',
       'saml2_bearer',
     ]);
   });
 
-  async function runTs(name: string, extraEnv: NodeJS.ProcessEnv = {}) {
+  async function runTs(name: string, onStdout?: (soFar: string) => void) {
     const file = join(work, `${name}.ts`);
     writeFileSync(file, found.get(name)!.code);
-    const r = await run(process.execPath, ['--import', 'tsx', file], {
-      cwd: work,
-      env: { ...env, ...extraEnv },
-    });
+    const r = await run(process.execPath, ['--import', 'tsx', file], { cwd: work, env, onStdout });
     assert.equal(r.code, 0, r.stderr + r.stdout);
     return r.stdout;
   }
@@ -113,33 +114,43 @@ describe('docs/client.md examples run as written', () => {
     assert.equal(await runTs('saml2_bearer'), '200 true\n');
   });
 
-  test('refresh token with rotation (against node-oidc-provider)', async () => {
-    const op = await startOidcProvider(await keyPair());
-    try {
-      const login = createCredential({
-        name: 'docs-login',
-        flow: 'authorization_code',
-        issuer: op.issuer,
-        clientId: WEB.id,
-        clientSecret: WEB.secret,
-        redirectUri: WEB.redirect,
-        scopes: ['openid', 'offline_access'],
-        authorizationParams: { prompt: 'consent' },
-      });
-      const pending = await login.beginAuthorization();
-      await login.finishAuthorization(pending, await browserLogin(pending.url, 'docs-reader'));
-      const out = await runTs('refresh_token', {
-        TOKEN_URL: op.tokenEndpoint,
-        REFRESH_CLIENT_ID: WEB.id,
-        REFRESH_CLIENT_SECRET: WEB.secret,
-        REFRESH_TOKEN: (await login.state())!.refreshToken!,
-      });
-      assert.equal(out, 'true true\n');
-      assert.equal(op.count('refresh_token', true), 2);
-      assert.equal(op.count('refresh_token', false), 0);
-    } finally {
-      await op.close();
+  /** The reader in the browser: signs in as the demo user, allows, and follows the redirect. */
+  async function reader(authorizationUrl: string): Promise<void> {
+    const b = new Browser(s.url);
+    const u = new URL(authorizationUrl);
+    let page = await b.get(u.pathname + u.search);
+    if (page.status === 200 && page.text.includes('action="/services/oauth2/login"')) {
+      const after = await signIn(b, page, demo.username, demo.password);
+      assert.equal(after.status, 303, after.text);
+      page = await b.get(after.location!);
     }
+    if (page.status === 200) {
+      const fields = formFields(page.text, '/services/oauth2/authorize/consent');
+      page = await b.post('/services/oauth2/authorize/consent', { ...fields, decision: 'allow' });
+    }
+    assert.match(
+      page.location ?? '',
+      /^http:\/\/localhost:1717\/OauthRedirect\?code=/,
+      page.text.slice(0, 300),
+    );
+    const landed = await fetch(page.location!);
+    assert.equal(await landed.text(), 'Logged in. You can close this tab.');
+  }
+
+  test('authorization code, then a refresh with rotation (the test plays the browser)', async () => {
+    let opened: Promise<void> | undefined;
+    const out = await runTs('authorization_code', (soFar) => {
+      const m = /^Open (\S+)$/m.exec(soFar);
+      if (m && !opened) opened = reader(m[1]!);
+    });
+    await opened;
+    assert.match(out, /^Open http:\/\/127\.0\.0\.1:\d+\/services\/oauth2\/authorize\?/);
+    assert.match(out, /\n200 true\n$/);
+    const grants = (await tokenRequests(s, demo.clientId)).map((e) => [e.grantType, e.result]);
+    assert.deepEqual(grants.slice(-2), [
+      ['authorization_code', 'success'],
+      ['refresh_token', 'success'],
+    ]);
   });
 
   test('the CLI walk-through', async () => {

@@ -8,12 +8,19 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type CredentialConfig, createCredential, validateCredential } from '@s2s-oauth/client';
+import {
+  type CredentialConfig,
+  createCredential,
+  memoryTokenStore,
+  validateCredential,
+} from '@s2s-oauth/client';
 import type { ConfigDir } from '../config_dir.ts';
 
 export interface WebLoginInput {
   config: Omit<CredentialConfig, 'redirectUri'>;
   port: number;
+  /** A registered loopback redirect URI to use as is (e.g. `http://localhost:1717/OauthRedirect`, as `sf` uses). */
+  redirectUri?: string;
   timeoutSeconds: number;
   dir: ConfigDir;
   setDefault: boolean;
@@ -26,10 +33,11 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Resolves with the full callback URL of the first request to /callback. */
+/** Resolves with the full callback URL of the first GET of `path`. */
 function waitForCallback(
   server: Server,
   base: string,
+  path: string,
   timeoutMs: number,
 ): Promise<{ url: string; answer: (ok: boolean, text: string) => void }> {
   return new Promise((resolve, reject) => {
@@ -39,7 +47,7 @@ function waitForCallback(
     );
     server.on('request', (req, res) => {
       const url = new URL(req.url ?? '/', base);
-      if (req.method !== 'GET' || url.pathname !== '/callback') {
+      if (req.method !== 'GET' || url.pathname !== path) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
       }
@@ -58,27 +66,42 @@ function waitForCallback(
   });
 }
 
+/** Where to listen for a given redirect URI: loopback over http only (RFC 8252 §7.3, §8.3). */
+function listenerFor(uri: string): { host: string; port: number; path: string } {
+  const u = new URL(uri);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (u.protocol !== 'http:' || !['127.0.0.1', 'localhost', '::1'].includes(host) || u.port === '') {
+    throw new Error(
+      '--redirect-uri must be http://127.0.0.1:PORT/…, http://localhost:PORT/… or http://[::1]:PORT/…',
+    );
+  }
+  return { host, port: Number(u.port), path: u.pathname };
+}
+
 export async function webLogin(input: WebLoginInput): Promise<void> {
+  const fixed = input.redirectUri === undefined ? undefined : listenerFor(input.redirectUri);
   const server = createServer();
   await new Promise<void>((r, j) => {
     server.once('error', j);
-    server.listen(input.port, '127.0.0.1', () => r());
+    server.listen(fixed?.port ?? input.port, fixed?.host ?? '127.0.0.1', () => r());
   });
-  const store = input.dir.tokenStore();
   try {
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const config: CredentialConfig = { ...input.config, redirectUri: `${base}/callback` };
+    const port = (server.address() as AddressInfo).port;
+    const base = fixed ? new URL(input.redirectUri!).origin : `http://127.0.0.1:${port}`;
+    const path = fixed?.path ?? '/callback';
+    const config: CredentialConfig = { ...input.config, redirectUri: input.redirectUri ?? `${base}${path}` };
     const checked = validateCredential(config);
-    const cred = createCredential(config, { store, storeKey: checked.name });
+    // In memory until it works: a failed login leaves an earlier one under this alias untouched.
+    const cred = createCredential(config, { store: memoryTokenStore() });
     const pending = await cred.beginAuthorization();
-    const back = waitForCallback(server, base, input.timeoutSeconds * 1000);
+    const back = waitForCallback(server, base, path, input.timeoutSeconds * 1000);
     process.stdout.write(
-      `Open this URL in a browser to log in:\n\n  ${pending.url}\n\nWaiting for the redirect to ${base}/callback …\n`,
+      `Open this URL in a browser to log in:\n\n  ${pending.url}\n\nWaiting for the redirect to ${config.redirectUri} …\n`,
     );
     const { url, answer } = await back;
-    await store.remove(checked.name);
     try {
       const t = await cred.finishAuthorization(pending, url);
+      await input.dir.adoptTokens(checked.name, await cred.state());
       answer(true, 'Logged in. You can close this tab and go back to the terminal.');
       const first = input.dir.aliases().length === 0;
       input.dir.save(checked.name, config);
@@ -97,6 +120,5 @@ export async function webLogin(input: WebLoginInput): Promise<void> {
   } finally {
     server.closeAllConnections();
     server.close();
-    await store.close();
   }
 }

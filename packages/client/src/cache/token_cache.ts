@@ -44,6 +44,8 @@ export class TokenCache {
   private current: TokenSet | undefined;
   /** A token the server refused: never handed out again, even if it looks fresh. */
   private rejected: string | undefined;
+  /** Set by `invalidate()` before any token was in memory: the saved one is not to be used either. */
+  private ignoreSaved = false;
   private readonly flight: SingleFlight<TokenSet>;
 
   constructor(private readonly o: TokenCacheOptions) {
@@ -72,8 +74,15 @@ export class TokenCache {
   /** Drops the current token: the next `get` renews it (or takes a newer saved one). */
   invalidate(): void {
     if (this.current) this.rejected = this.current.accessToken;
+    else this.ignoreSaved = true;
     this.current = undefined;
     this.flight.reset();
+  }
+
+  /** Takes a token obtained and saved outside `get` (an authorization-code login) as the current one. */
+  adopt(token: TokenSet): void {
+    this.current = token;
+    this.ignoreSaved = false;
   }
 
   /** The token in memory, if any, fresh or not. */
@@ -85,7 +94,7 @@ export class TokenCache {
     let saved: SavedEvent | undefined;
     const token = await this.o.store.update(this.o.key, async (state) => {
       // Another process (or an earlier call) may have renewed it already: use that.
-      if (this.usable(state?.token, reject)) return { result: state!.token! };
+      if (!this.ignoreSaved && this.usable(state?.token, reject)) return { result: state!.token! };
       const got = await this.o.obtain(state);
       const next: TokenState = {
         token: got.token,
@@ -99,7 +108,10 @@ export class TokenCache {
       };
       return { save: next, result: got.token };
     });
-    if (saved) await this.o.onSaved?.(saved);
+    if (saved) {
+      this.ignoreSaved = false;
+      await this.o.onSaved?.(saved);
+    }
     this.current = token;
     return token;
   }
