@@ -89,11 +89,12 @@ export function authorizedFetch(o: AuthorizedFetchOptions): FetchFn {
 
     const first = await send(request.clone(), token);
     if (!(await wantsNewToken(first, o.refreshOn))) {
-      // The kept copy of the body is not needed: let it go.
-      await request.body?.cancel().catch(() => undefined);
+      // The kept copy of the body is not needed: let it go. (Not awaited: cancelling one branch
+      // of a tee settles only when the other is done too, and the server may not read it all.)
+      void request.body?.cancel().catch(() => undefined);
       return first;
     }
-    await first.body?.cancel().catch(() => undefined);
+    void first.body?.cancel().catch(() => undefined);
     const renewed = await o.tokens.get(token.accessToken);
     return send(request, renewed);
   };
