@@ -64,7 +64,11 @@ export class ConsoleBrowser {
   }
 
   /** A urlencoded form post; the CSRF token is added unless `csrf` is given (or null: none). */
-  post(path: string, fields: Record<string, string | string[]>, csrf: string | null = this.csrf): Promise<Page> {
+  post(
+    path: string,
+    fields: Record<string, string | string[]>,
+    csrf: string | null = this.csrf,
+  ): Promise<Page> {
     const body = new URLSearchParams();
     if (csrf !== null) body.append('csrf', csrf);
     for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x);

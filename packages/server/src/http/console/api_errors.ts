@@ -34,7 +34,7 @@ export function formErrors(e: ApiError, map: ErrorMapping): FormErrors {
   if (!name) return { fields: {}, form: sentence(e.description) };
   let message = sentence(e.description, field);
   const entry = m && base ? map.sent?.[base]?.[Number(m[2])] : undefined;
-  if (entry !== undefined) message = `${message.replace(/\.$/, '')} (“${entry}”).`;
+  if (entry !== undefined) message = `“${entry}”: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
   return { fields: { [name]: message } };
 }
 

@@ -19,6 +19,12 @@ import { secretPage } from './secret_page.ts';
 
 const FORM_FIELDS = Object.values(F);
 
+/** `scopes[i]` beyond the ticked boxes came from the "Other scopes" field. */
+function otherScope(apiField: string, v: AppFormValues): string | undefined {
+  const m = /^scopes\[(\d+)\]$/.exec(apiField);
+  return m && Number(m[1]) >= v.scopes.length ? F.scopesOther : undefined;
+}
+
 async function sendForm(
   reply: FastifyReply,
   c: ConsoleCall,
@@ -65,7 +71,7 @@ export function appRoutes(r: ConsoleRoutes): void {
         sent,
         rename: (f) => {
           const m = /^certificates(?:\[(\d+)\])?$/.exec(f);
-          return m ? certificateFields[Number(m[1] ?? 0)] : undefined;
+          return m ? certificateFields[Number(m[1] ?? 0)] : otherScope(f, values);
         },
       });
       // A browser cannot refill a file input: keep an uploaded certificate as pasted text.
@@ -100,7 +106,11 @@ export function appRoutes(r: ConsoleRoutes): void {
     const { body, sent } = appBody(values, undefined, false);
     const res = await c.api.call<AppView>('PATCH', appApi(app.clientId), body);
     if (!res.ok) {
-      const errors = formErrors(res.error, { fields: FORM_FIELDS, sent });
+      const errors = formErrors(res.error, {
+        fields: FORM_FIELDS,
+        sent,
+        rename: (f) => otherScope(f, values),
+      });
       const edit = { clientId: app.clientId, name: app.name };
       return sendForm(reply, c, values, errors, edit, res.error.status);
     }
