@@ -1,8 +1,12 @@
-/** `s2s keys generate`: a PKCS#8 private key and a self-signed X.509 certificate (PEM). */
+/**
+ * `s2s keys generate`: a PKCS#8 private key and a self-signed X.509 certificate (PEM).
+ * `s2s keys list|rotate`: the server's signing keys through the admin API (keys_rotate.ts).
+ */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateSelfSigned, parseCertificatePem } from '@s2s-oauth/server';
 import { Command, InvalidArgumentError } from 'commander';
+import { registerSigningKeyCommands } from './keys_rotate.ts';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -38,5 +42,6 @@ export function keysCommand(): Command {
           `valid until: ${new Date(cert.notAfter).toISOString()}\n`,
       );
     });
+  registerSigningKeyCommands(keys);
   return keys;
 }

@@ -15,6 +15,7 @@ const GROUPS: Group[] = [
   { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand() },
   { name: 'admin', load: async () => (await import('./admin.ts')).adminCommand() },
   { name: 'keys', load: async () => (await import('./keys.ts')).keysCommand() },
+  { name: 'db', load: async () => (await import('./db.ts')).dbCommand() },
   { name: 'login', load: async () => (await import('./login.ts')).loginCommand() },
   { name: 'token', load: async () => (await import('./token.ts')).tokenCommand() },
   { name: 'request', load: async () => (await import('./request.ts')).requestCommand() },

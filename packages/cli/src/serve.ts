@@ -1,85 +1,102 @@
-/** `s2s serve`: the authorization + resource server. Flags > environment > defaults. */
+/**
+ * `s2s serve`: the authorization + resource server. Flags > environment > config file >
+ * defaults; every flag comes from the server's settings table (docs/configuration.md).
+ * SIGTERM/SIGINT drain: stop accepting, answer what is in flight (bounded by
+ * --shutdown-timeout), close the store, exit 0. A second signal exits at once.
+ */
 import {
   ConfigError,
-  configFromEnv,
+  type FlagValues,
+  KeyEncryptionError,
+  PendingMigrationsError,
   type RunningServer,
+  resolveConfig,
+  SETTINGS,
   type ServerConfig,
-  splitList,
+  type Setting,
   startServer,
 } from '@s2s-oauth/server';
 import { Command } from 'commander';
 
-interface ServeFlags {
-  port?: string;
-  host?: string;
-  db?: string;
-  issuer?: string;
-  demo: boolean;
-  dataDir?: string;
-  adminToken?: string;
-  acceptedAudiences?: string;
-  logLevel?: string;
-  trustProxy?: boolean;
+/** Commander's attribute for a flag: `--tls-cert` → `tlsCert`, `--no-demo` → `demo`. */
+function attribute(s: Setting): string {
+  return s.flag!.replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
-export function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv): ServerConfig {
-  const c = configFromEnv(env);
-  if (flags.port !== undefined) {
-    const n = Number(flags.port);
-    if (!Number.isInteger(n) || n < 0 || n > 65535)
-      throw new ConfigError('--port must be a port number (0–65535)');
-    c.port = n;
+/** The parsed options, keyed by setting; `config` is the --config file. */
+export function resolveServeConfig(opts: Record<string, unknown>, env: NodeJS.ProcessEnv): ServerConfig {
+  const flags: FlagValues = {};
+  for (const s of SETTINGS) {
+    if (!s.flag) continue;
+    const v = opts[attribute(s)];
+    if (typeof v === 'string' || typeof v === 'boolean') flags[s.key] = v;
   }
-  if (flags.host !== undefined) c.host = flags.host;
-  if (flags.db !== undefined) c.databaseUrl = flags.db;
-  if (flags.issuer !== undefined) c.issuer = flags.issuer;
-  if (flags.demo === false) c.demo = false;
-  if (flags.dataDir !== undefined) c.dataDir = flags.dataDir;
-  if (flags.adminToken !== undefined) c.adminToken = flags.adminToken;
-  if (flags.acceptedAudiences !== undefined) c.extraAudiences = splitList(flags.acceptedAudiences);
-  if (flags.logLevel !== undefined) c.logLevel = flags.logLevel;
-  if (flags.trustProxy) c.trustProxy = true;
-  return c;
+  const configFile = typeof opts.config === 'string' ? opts.config : undefined;
+  return resolveConfig({ flags, configFile, env });
+}
+
+function describe(s: Setting): string {
+  return `${s.help} (${s.env})`;
+}
+
+function onSignals(server: RunningServer, timeoutSeconds: number): void {
+  const out = process.stderr;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      out.write(`${signal} again: exiting without waiting\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    out.write(`${signal}: draining (at most ${timeoutSeconds} s), then closing the store\n`);
+    server.close().then(
+      () => {
+        out.write('stopped\n');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        out.write(`shutdown failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  const cmd = new Command('serve')
     .description('run the authorization and resource server')
-    .option('--port <n>', 'port to listen on (S2S_PORT, default 8080)')
-    .option('--host <host>', 'address to bind (S2S_HOST, default localhost)')
-    .option('--db <url>', 'sqlite:PATH or postgres://… (S2S_DATABASE_URL, default sqlite:./data/s2s.db)')
-    .option('--issuer <url>', 'public base URL (S2S_ISSUER, default http://localhost:<port>)')
-    .option('--no-demo', 'do not create the demo user and app on first start (S2S_DEMO=false)')
-    .option('--data-dir <dir>', 'where the demo key pair is written (S2S_DATA_DIR, default ./data)')
-    .option('--admin-token <token>', 'admin API bearer token (S2S_ADMIN_TOKEN; generated on first start)')
-    .option(
-      '--accepted-audiences <list>',
-      'extra assertion audiences, comma-separated (S2S_ACCEPTED_AUDIENCES)',
-    )
-    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (S2S_LOG_LEVEL, default info)')
-    .option('--trust-proxy', 'use X-Forwarded-* from a reverse proxy (S2S_TRUST_PROXY)')
-    .action(async (flags: ServeFlags) => {
-      let server: RunningServer;
-      try {
-        server = await startServer(resolveServeConfig(flags, process.env));
-      } catch (err) {
-        if (err instanceof ConfigError) throw new Error(`invalid configuration: ${err.message}`);
-        throw err;
+    .option('--config <file>', 'JSON file of settings (S2S_CONFIG); flags and environment win over it');
+  for (const s of SETTINGS) {
+    if (s.flag) cmd.option(s.arg ? `${s.flag} ${s.arg}` : s.flag, describe(s));
+  }
+  return cmd.action(async (opts: Record<string, unknown>) => {
+    let config: ServerConfig;
+    let server: RunningServer;
+    try {
+      config = resolveServeConfig(opts, process.env);
+      server = await startServer(config);
+    } catch (err) {
+      if (
+        err instanceof ConfigError ||
+        err instanceof KeyEncryptionError ||
+        err instanceof PendingMigrationsError
+      ) {
+        throw new Error(`invalid configuration: ${err.message}`);
       }
-      const out = process.stderr;
-      out.write(`s2s-oauth listening on ${server.url}\n`);
-      if (server.generatedAdminToken) {
-        out.write(
-          `\nAdmin API token (shown once; stored hashed — keep it):\n  ${server.generatedAdminToken}\n` +
-            `  export S2S_ADMIN_TOKEN=${server.generatedAdminToken}\n`,
-        );
-      }
-      if (server.demo) out.write(`\n${server.demo}\n`);
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+      throw err;
+    }
+    const out = process.stderr;
+    out.write(`s2s-oauth listening on ${server.url}\n`);
+    if (server.metricsUrl) out.write(`metrics on ${server.metricsUrl}/metrics\n`);
+    if (server.generatedAdminToken) {
+      out.write(
+        `\nAdmin API token (shown once; stored hashed — keep it):\n  ${server.generatedAdminToken}\n` +
+          `  export S2S_ADMIN_TOKEN=${server.generatedAdminToken}\n`,
+      );
+    }
+    if (server.demo) out.write(`\n${server.demo}\n`);
+    onSignals(server, config.shutdownTimeoutSeconds);
+  });
 }

@@ -15,7 +15,9 @@ import { KeyRing } from './keys/key_ring.ts';
 import { createLogger } from './logger.ts';
 import { instrumentStore } from './metrics/instrument_store.ts';
 import { Metrics } from './metrics/metrics.ts';
+import type { Store } from './store/interfaces.ts';
 import { openStore } from './store/open.ts';
+import { withRedis } from './store/redis/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -49,10 +51,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const log = createLogger(c.logLevel, opts.logDestination);
   const now = opts.now ?? Date.now;
   const metrics = new Metrics();
-  const store = instrumentStore(await openStore(c.databaseUrl, { migrate: c.migrate }), metrics);
+  let store: Store = await openStore(c.databaseUrl, { migrate: c.migrate });
   let app: FastifyInstance | undefined;
   try {
     const orgId = await ensureOrgId(store);
+    // With Redis: replay records there (store/redis/), and the rate-limit counters.
+    const redis = c.redisUrl ? await withRedis(store, c.redisUrl, orgId) : undefined;
+    store = instrumentStore(redis?.store ?? store, metrics);
     const keys = new KeyRing(store.signingKeys, {
       now,
       encryption,
@@ -89,6 +94,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         loginPerAddress: c.loginRateLimitPerAddress,
         authFailureLimit: c.authFailureLimit,
         metrics,
+        redis: redis ? { client: redis.redis, prefix: `s2s:{${orgId}}:rl` } : undefined,
       },
       metrics: { metrics, route: c.metricsPort === undefined, token: c.metricsToken },
     });

@@ -44,6 +44,8 @@ export interface ServerConfig {
   loginRateLimitPerAddress: number;
   /** Failed client authentications per (address, client id) before back-off; 0 = off. */
   authFailureLimit: number;
+  /** Redis for replay records and rate-limit counters (store/redis/, http/limit_counters_redis.ts). */
+  redisUrl?: string;
   /** Drain bound on shutdown. */
   shutdownTimeoutSeconds: number;
   /** S2S_KEY_ENCRYPTION_KEY: base64 32-byte key(s) for private keys at rest. */

@@ -214,6 +214,14 @@ export const SETTINGS: readonly Setting[] = [
     help: 'failed client authentications per address and client id before back-off (0 = off)',
   },
   {
+    key: 'redisUrl',
+    kind: 'string',
+    flag: '--redis',
+    arg: '<url>',
+    env: 'S2S_REDIS_URL',
+    help: 'redis://… : replay records and rate-limit counters shared by every instance',
+  },
+  {
     key: 'shutdownTimeoutSeconds',
     kind: 'int',
     flag: '--shutdown-timeout',

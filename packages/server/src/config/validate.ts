@@ -68,6 +68,9 @@ export function validateConfig(c: ServerConfig): ServerConfig {
   if (c.metricsToken !== undefined && c.metricsToken.length < 16) {
     throw new ConfigError(`${named('metricsToken')} must be at least 16 characters`);
   }
+  if (c.redisUrl !== undefined && !/^rediss?:\/\//.test(c.redisUrl)) {
+    throw new ConfigError(`${named('redisUrl')} must start with redis:// or rediss://`);
+  }
   if (c.keyEncryptionKey !== undefined) {
     try {
       parseEncryptionKeys(c.keyEncryptionKey);

@@ -11,17 +11,19 @@
  *   and per address over all client ids at 4× the limit — the offender waits, the client
  *   it impersonates keeps working from its own addresses.
  *
- * Counters are per process (with N instances the effective limits are N×); the sign-in
- * failure throttle of oauth/authorization/login.ts is in the database and holds across
- * instances.
+ * Counters live in this process, or in Redis when S2S_REDIS_URL is set so that the limits
+ * hold across instances (without it, N instances allow N× the limits). The sign-in failure
+ * throttle of oauth/authorization/login.ts is in the database and holds across instances.
  */
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { LimitName, Metrics } from '../metrics/metrics.ts';
 import { OAuthError } from '../oauth/errors.ts';
 import { claimedClientId } from './client_key.ts';
 import { sendOAuthError } from './errors.ts';
-import { FailureBackoff, WindowCounter } from './limit_counters.ts';
+import { type Backoff, FailureBackoff, WindowCounter, type Windows } from './limit_counters.ts';
+import { RedisBackoff, RedisWindows } from './limit_counters_redis.ts';
 import { errorPage } from './pages/error.ts';
 import { PATHS } from './pages/paths.ts';
 import { sendPage } from './pages/respond.ts';
@@ -42,6 +44,8 @@ export interface LimitOptions {
   /** Failed client authentications before back-off; 0 = off. */
   authFailureLimit: number;
   metrics?: Metrics;
+  /** Count in Redis (S2S_REDIS_URL), shared by every instance; `prefix` keeps deployments apart. */
+  redis?: { client: Redis; prefix: string };
 }
 
 const TOKEN = '/services/oauth2/token';
@@ -71,7 +75,13 @@ function addRouteHooks(route: RouteOptions, hooks: Hooks): void {
 export function rateLimits(app: FastifyInstance, opts: LimitOptions): void {
   const address: { token?: Check; login?: Check } = {};
   const plugin = async (f: FastifyInstance) => {
-    await f.register(fastifyRateLimit, { global: false, cache: 10_000 });
+    await f.register(fastifyRateLimit, {
+      global: false,
+      cache: 10_000,
+      // Fail open when Redis is away (limit_counters_redis.ts says why).
+      skipOnError: true,
+      ...(opts.redis ? { redis: opts.redis.client, nameSpace: `${opts.redis.prefix}:addr:` } : {}),
+    });
     const perAddress = (max: number): Check | undefined =>
       max > 0
         ? (f.createRateLimit({ max, timeWindow: opts.windowMs, keyGenerator: (r) => r.ip }) as Check)
@@ -107,12 +117,31 @@ function loginHook(opts: LimitOptions, address: { login?: Check }): Hook {
   };
 }
 
+/** In Redis when configured, else in this process; undefined when the limit is off. */
+function counters(opts: LimitOptions): { perClient?: Windows; backoff?: Backoff; addressBackoff?: Backoff } {
+  const r = opts.redis;
+  const onError = () => opts.metrics?.storeError(true);
+  const windows = (max: number) =>
+    max <= 0
+      ? undefined
+      : r
+        ? new RedisWindows(r.client, r.prefix, max, opts.windowMs, onError)
+        : new WindowCounter(max, opts.windowMs);
+  const failures = (limit: number, name: string) =>
+    opts.authFailureLimit <= 0
+      ? undefined
+      : r
+        ? new RedisBackoff(r.client, `${r.prefix}:${name}`, limit, onError)
+        : new FailureBackoff(limit);
+  return {
+    perClient: windows(opts.tokenPerClient),
+    backoff: failures(opts.authFailureLimit, 'pair'),
+    addressBackoff: failures(opts.authFailureLimit * 4, 'address'),
+  };
+}
+
 function clientAuthHooks(opts: LimitOptions, address: { token?: Check }): Hooks {
-  const perClient =
-    opts.tokenPerClient > 0 ? new WindowCounter(opts.tokenPerClient, opts.windowMs) : undefined;
-  const backoff = opts.authFailureLimit > 0 ? new FailureBackoff(opts.authFailureLimit) : undefined;
-  const addressBackoff =
-    opts.authFailureLimit > 0 ? new FailureBackoff(opts.authFailureLimit * 4) : undefined;
+  const { perClient, backoff, addressBackoff } = counters(opts);
   const count = (limit: LimitName) => opts.metrics?.rateLimited(limit);
 
   const onRequest: Hook = async (req, reply) => {
@@ -121,7 +150,7 @@ function clientAuthHooks(opts: LimitOptions, address: { token?: Check }): Hooks 
       count('token_address');
       return refuse(reply, r.ttlInSeconds ?? 1, 'too many requests from this address; retry later');
     }
-    const wait = addressBackoff?.waitMs(req.ip, Date.now()) ?? 0;
+    const wait = (await addressBackoff?.waitMs(req.ip, Date.now())) ?? 0;
     if (wait > 0) {
       count('auth_failures');
       return refuse(
@@ -137,7 +166,7 @@ function clientAuthHooks(opts: LimitOptions, address: { token?: Check }): Hooks 
     req.s2sClientId = clientId;
     if (clientId === null) return;
     const now = Date.now();
-    const wait = backoff?.waitMs(`${req.ip} ${clientId}`, now) ?? 0;
+    const wait = (await backoff?.waitMs(`${req.ip} ${clientId}`, now)) ?? 0;
     if (wait > 0) {
       count('auth_failures');
       return refuse(
@@ -146,7 +175,7 @@ function clientAuthHooks(opts: LimitOptions, address: { token?: Check }): Hooks 
         'too many failed authentications of this client from this address; retry later',
       );
     }
-    const full = req.routeOptions.url === TOKEN ? (perClient?.waitMs(clientId, now) ?? 0) : 0;
+    const full = req.routeOptions.url === TOKEN ? ((await perClient?.waitMs(clientId, now)) ?? 0) : 0;
     if (full > 0) {
       count('token_client');
       return refuse(reply, full / 1000, 'too many token requests for this client; retry later');
@@ -159,11 +188,11 @@ function clientAuthHooks(opts: LimitOptions, address: { token?: Check }): Hooks 
     const now = Date.now();
     if (status === 401) {
       opts.metrics?.clientAuthFailures.inc();
-      addressBackoff?.fail(req.ip, now);
-      if (clientId !== null) backoff?.fail(`${req.ip} ${clientId}`, now);
+      await addressBackoff?.fail(req.ip, now);
+      if (clientId !== null) await backoff?.fail(`${req.ip} ${clientId}`, now);
     } else if (clientId !== null && status < 300) {
-      backoff?.clear(`${req.ip} ${clientId}`);
-      if (req.routeOptions.url === TOKEN) perClient?.count(clientId, now);
+      await backoff?.clear(`${req.ip} ${clientId}`);
+      if (req.routeOptions.url === TOKEN) await perClient?.count(clientId, now);
     }
   };
 
