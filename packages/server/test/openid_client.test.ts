@@ -154,6 +154,8 @@ describe('openid-client 6 compatibility (issue #7)', () => {
         const t = await client.refreshTokenGrant(cfg, refreshToken);
         assert.equal(t.token_type, 'bearer');
         assert.ok(t.refresh_token && t.refresh_token !== refreshToken, 'rotated');
+        assert.equal(t.instance_url, s.url, 'a refresh answers instance_url and id too');
+        assert.equal(t.id, `${s.url}/id/${s.ctx.orgId}/${c.user.id}`);
         const res = await client.fetchProtectedResource(
           cfg,
           t.access_token,
