@@ -2005,3 +2005,93 @@ describe('store conformance (redis replay)', () => {
     });
   });
 });
+
+// AuditStore.summarize: the counts behind the console's activity chart.
+for (const kind of DB_KINDS) {
+  describe(`store conformance: audit summary (${kind})`, () => {
+    const store = useStore(kind);
+    const H = 3_600_000;
+    const S = 1_893_456_000_000; // a whole hour, UTC
+    const base: Omit<AuditEvent, 'at'> = {
+      event: 'token',
+      clientId: 'c1',
+      userId: null,
+      username: 'a@x',
+      grantType: 'client_credentials',
+      result: 'success',
+      errorCode: null,
+      errorDescription: null,
+      sourceIp: null,
+    };
+    const failure = (code: string | null) => ({ result: 'failure' as const, errorCode: code });
+
+    before(async () => {
+      const events: AuditEvent[] = [
+        { ...base, at: S - 1 }, // before the window
+        { ...base, at: S }, // bucket 0, its first instant
+        { ...base, at: S + H - 1 }, // bucket 0, its last
+        { ...base, at: S + H, grantType: 'jwt-bearer', username: 'b@x' }, // bucket 1
+        { ...base, at: S + H + 5, grantType: 'jwt-bearer', username: 'b@x' },
+        { ...base, at: S + H + 6, ...failure('invalid_grant') },
+        { ...base, at: S + 2 * H + 1, ...failure('invalid_grant'), clientId: 'c2' }, // bucket 2
+        { ...base, at: S + 2 * H + 2, ...failure('invalid_client'), clientId: null, grantType: null },
+        { ...base, at: S + 2 * H + 3, ...failure(null) },
+        { ...base, at: S + 2 * H + 4, event: 'revoke' }, // not a grant attempt
+        { ...base, at: S + 3 * H }, // the window's end: excluded
+      ];
+      for (const e of events) await store().audit.record(e);
+    });
+
+    const window = { since: S, until: S + 3 * H, bucketMs: H };
+
+    test('counts per bucket, grant type, result and error code in [since, until), grant attempts only', async () => {
+      assert.deepEqual(await store().audit.summarize(window), [
+        { bucket: 0, grantType: 'client_credentials', result: 'success', errorCode: null, count: 2 },
+        {
+          bucket: 1,
+          grantType: 'client_credentials',
+          result: 'failure',
+          errorCode: 'invalid_grant',
+          count: 1,
+        },
+        { bucket: 1, grantType: 'jwt-bearer', result: 'success', errorCode: null, count: 2 },
+        { bucket: 2, grantType: null, result: 'failure', errorCode: 'invalid_client', count: 1 },
+        { bucket: 2, grantType: 'client_credentials', result: 'failure', errorCode: null, count: 1 },
+        {
+          bucket: 2,
+          grantType: 'client_credentials',
+          result: 'failure',
+          errorCode: 'invalid_grant',
+          count: 1,
+        },
+      ]);
+    });
+
+    test('the audit filters apply; other bucket widths; an empty window', async () => {
+      const s = store();
+      const total = async (f: Partial<Parameters<typeof s.audit.summarize>[0]>) =>
+        (await s.audit.summarize({ ...window, ...f })).reduce((n, c) => n + c.count, 0);
+      assert.equal(await total({ clientId: 'c2' }), 1);
+      assert.equal(await total({ username: 'b@x' }), 2);
+      assert.equal(await total({ grantType: 'jwt-bearer' }), 2);
+      assert.equal(await total({ result: 'failure' }), 4);
+      assert.equal(await total({ clientId: 'c1', result: 'failure' }), 2);
+      const halves = await s.audit.summarize({ since: S, until: S + 2 * H, bucketMs: H / 2 });
+      assert.deepEqual(
+        halves.map((c) => [c.bucket, c.count]),
+        [
+          [0, 1],
+          [1, 1],
+          [2, 1],
+          [2, 2],
+        ],
+      );
+      assert.deepEqual(await s.audit.summarize({ since: S + 10 * H, until: S + 11 * H, bucketMs: H }), []);
+    });
+
+    test('refuses bounds that are not whole numbers', async () => {
+      await assert.rejects(store().audit.summarize({ ...window, bucketMs: 0 }));
+      await assert.rejects(store().audit.summarize({ ...window, since: 1.5 }));
+    });
+  });
+}
