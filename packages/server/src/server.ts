@@ -20,7 +20,10 @@ import { openStore } from './store/open.ts';
 import { withRedis } from './store/redis/index.ts';
 
 export interface RunningServer {
+  /** The issuer: the public base URL (what clients are told). */
   url: string;
+  /** Where this process listens (differs from `url` behind a proxy). */
+  listenUrl: string;
   app: FastifyInstance;
   ctx: ServerContext;
   metrics: Metrics;
@@ -102,11 +105,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     await app.listen({ port: c.port, host: c.host });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : c.port;
-    if (!c.issuer) {
-      const host =
-        c.host === '0.0.0.0' || c.host === '::' ? 'localhost' : c.host.includes(':') ? `[${c.host}]` : c.host;
-      ctx.settings.issuer = `${tls ? 'https' : 'http'}://${host}:${port}`;
-    }
+    const host =
+      c.host === '0.0.0.0' || c.host === '::' ? 'localhost' : c.host.includes(':') ? `[${c.host}]` : c.host;
+    const listenUrl = `${tls ? 'https' : 'http'}://${host}:${port}`;
+    if (!c.issuer) ctx.settings.issuer = listenUrl;
     const metricsListener =
       c.metricsPort === undefined
         ? undefined
@@ -117,6 +119,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     let closing: Promise<void> | undefined;
     return {
       url: ctx.settings.issuer,
+      listenUrl,
       app: running,
       ctx,
       metrics,
