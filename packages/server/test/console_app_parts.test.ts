@@ -57,6 +57,10 @@ for (const kind of DB_KINDS) {
       assert.equal(junk.status, 400);
       assert.equal(fieldError(junk.text, 'f-cert-certificatePem'), 'Expected exactly one PEM certificate.');
       assert.match(junk.text, /<textarea id="f-cert-certificatePem"[^>]*>junk<\/textarea>/);
+      const huge = await b.postMultipart(`${page}/certificates`, { certificatePem: 'x'.repeat(70_000) });
+      assert.equal(huge.status, 413);
+      assert.match(huge.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(huge.text, /The form is larger than the server accepts\./);
       const empty = await b.postMultipart(`${page}/certificates`, {});
       assert.equal(empty.status, 400);
       assert.ok(fieldError(empty.text, 'f-cert-certificatePem'));

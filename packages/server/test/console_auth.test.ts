@@ -54,6 +54,9 @@ for (const kind of DB_KINDS) {
         new RegExp(`Signed in as <strong>${user.username.replace(/\./g, '\\.')}</strong>`),
       );
       assert.equal((await b.get('/console')).location, '/console/apps');
+      const missing = await b.get('/console/no/such/page');
+      assert.equal(missing.status, 404);
+      assert.match(missing.text, /There is no such page in the console\./);
     });
 
     test('the cookie and the page headers', async () => {

@@ -4,10 +4,10 @@
  * (403 without it, RFC 6749 §10.12's synchronizer token, as on the authorization pages).
  * Errors render in the console's shell (pages/handler.ts).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../../context.ts';
 import { csrfRefused, pageHandler } from '../pages/handler.ts';
-import { sendRedirect } from '../pages/respond.ts';
+import { sendPage, sendRedirect } from '../pages/respond.ts';
 import { csrfToken, csrfValid } from '../session.ts';
 import { type AdminApi, adminApi } from './api.ts';
 import { type FormFields, readConsoleForm } from './form.ts';
@@ -65,6 +65,7 @@ export function consoleRouter(app: FastifyInstance, ctx: ServerContext): Console
     action(path, fn) {
       app.post(
         path,
+        { errorHandler: formErrorHandler },
         pageHandler(
           ctx,
           async (req, reply) => {
@@ -79,6 +80,22 @@ export function consoleRouter(app: FastifyInstance, ctx: ServerContext): Console
       );
     },
   };
+}
+
+/**
+ * Errors before the route runs (a body over the server's limit, 413; an unreadable one) are
+ * answered as a console page, not in the API's JSON.
+ */
+function formErrorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+  const explanation =
+    status === 413
+      ? 'The form is larger than the server accepts. A certificate file should be a few kilobytes.'
+      : status < 500
+        ? 'The form could not be read.'
+        : 'The request could not be completed.';
+  if (status === 500) reply.log.error({ err }, 'console form failed');
+  return sendPage(reply, consoleErrorPage('Form not accepted', explanation), { status });
 }
 
 /** The query string of a page request. */

@@ -8,7 +8,7 @@ import type { ApprovalView } from '../../services/approvals.ts';
 import type { UserView } from '../../services/user_admin.ts';
 import { html } from '../pages/html.ts';
 import { sendRedirect } from '../pages/respond.ts';
-import { seg } from './api.ts';
+import { seg, sentence } from './api.ts';
 import { type FormErrors, formErrors, NO_ERRORS } from './api_errors.ts';
 import { param } from './app_data.ts';
 import { destructiveRoute } from './destructive.ts';
@@ -105,7 +105,7 @@ export function userRoutes(r: ConsoleRoutes): void {
   r.action(`${USER}/activate`, async (req, reply, c) => {
     const id = param(req, 'userId');
     const res = await c.api.call('PATCH', userApi(id), { active: true });
-    if (!res.ok) throw new PageError('Not done', res.error.description, res.error.status);
+    if (!res.ok) throw new PageError('Not done', sentence(res.error.description), res.error.status);
     return sendRedirect(reply, `${userPath(id)}?done=activated`, 303);
   });
 
