@@ -5,10 +5,12 @@
  * prior approval). Admins may record one on the user's behalf (source `admin`);
  * revoking it also revokes that app's live tokens for the user.
  */
+
 import type { ServerContext } from '../context.ts';
 import { KeyPrefix, newId } from '../domain/ids.ts';
 import type { App, Approval, User } from '../domain/types.ts';
 import { OAuthError } from '../oauth/errors.ts';
+import { revokeApprovalRefreshFamilies } from '../oauth/tokens/refresh_token.ts';
 import { asObject, bad, onlyKeys, str, strArray } from './validate.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -84,5 +86,8 @@ export async function revokeApproval(ctx: ServerContext, id: string): Promise<{ 
   if (!a || !(await ctx.store.approvals.delete(id)))
     throw new OAuthError('not_found', 'no approval with that id');
   const revokedTokens = await ctx.store.accessTokens.revokeForAppUser(a.appId, a.userId, ctx.now());
+  // …and the refresh families issued under it, with their access tokens: the approval was their
+  // authority (RFC 7009 §2.1, RFC 9700 §4.14). Later JWT/SAML bearer grants fail for want of it.
+  await revokeApprovalRefreshFamilies(ctx, id);
   return { revokedTokens };
 }

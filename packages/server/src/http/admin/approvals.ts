@@ -1,7 +1,6 @@
 /** /admin/v1/approvals — parse, call services/approvals.ts, serialise. */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.ts';
-import { revokeApprovalRefreshFamilies } from '../../oauth/tokens/refresh_token.ts';
 import { createApproval, listApprovals, revokeApproval } from '../../services/approvals.ts';
 import { stringParams } from '../../services/query.ts';
 
@@ -12,8 +11,6 @@ export function approvalRoutes(admin: FastifyInstance, ctx: ServerContext): void
   );
   admin.delete<{ Params: { id: string } }>('/approvals/:id', async (req, reply) => {
     await revokeApproval(ctx, req.params.id);
-    // …and the refresh families issued under it, with their access tokens (RFC 7009 §2.1).
-    await revokeApprovalRefreshFamilies(ctx, req.params.id);
     return reply.code(204).send();
   });
 }

@@ -8,7 +8,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.ts';
 import { PageError } from '../../oauth/authorization/errors.ts';
 import { isOAuthError } from '../../oauth/errors.ts';
-import { revokeApprovalRefreshFamilies } from '../../oauth/tokens/refresh_token.ts';
 import { revokeApproval } from '../../services/approvals.ts';
 import { csrfToken, csrfValid, loadSession } from '../session.ts';
 import { type ApprovalItem, approvalsPage } from './approvals.ts';
@@ -54,13 +53,12 @@ export function approvalsRoutes(app: FastifyInstance, ctx: ServerContext): void 
         throw new PageError('Not found', 'There is no such connected app on your account.', 404);
       }
       try {
+        // Revokes its access tokens and refresh families too.
         await revokeApproval(ctx, approval.id);
       } catch (err) {
         // Revoked meanwhile (another tab, an admin): the outcome the user asked for.
         if (!(isOAuthError(err) && err.code === 'not_found')) throw err;
       }
-      // …and the refresh families issued under it, with their access tokens (RFC 7009 §2.1).
-      await revokeApprovalRefreshFamilies(ctx, approval.id);
       return sendRedirect(reply, `${PATHS.approvals}?revoked=1`, 303);
     }),
   );
