@@ -145,6 +145,10 @@ describe('browser: the console walk of issue #10', {
     // The uploaded certificate is kept (a file input cannot be refilled).
     assert.match(await page.inputValue('#f-certificatePem'), /BEGIN CERTIFICATE/);
     await check(page, 'app-new-error');
+    // For docs/console.md: the refused field, close up.
+    await page.locator('section.panel:has(#f-accessToken-ttlSeconds)').screenshot({
+      path: `${SHOTS}console-app-new-error-field-desktop.png`,
+    });
     await page.click('.error a'); // the summary links to the field
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-accessToken-ttlSeconds');
     await page.fill('#f-accessToken-ttlSeconds', '900');
@@ -154,6 +158,10 @@ describe('browser: the console walk of issue #10', {
     const secret = await page.inputValue('#client-secret');
     assert.match(secret, /^[0-9A-F]{64}$/);
     assert.equal(await page.isVisible('button[data-copy=client-secret]'), true, 'the script shows Copy');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.url });
+    await page.click('button[data-copy=client-secret]');
+    await page.waitForSelector('text=Copied to the clipboard.');
+    assert.equal(await page.evaluate('navigator.clipboard.readText()'), secret);
     await check(page, 'app-created');
 
     // Pre-authorize the user.
@@ -188,6 +196,11 @@ describe('browser: the console walk of issue #10', {
     await page.waitForURL(/window=hour/);
     assert.match((await page.textContent('[role=alert]')) ?? '', /Failures outnumber successes/);
     await check(page, 'activity');
+    // For docs/console.md: the top of the page, and the charts at phone width.
+    await page.screenshot({ path: `${SHOTS}console-activity-top-desktop.png` });
+    await page.setViewportSize(PHONE);
+    await page.locator('.charts').screenshot({ path: `${SHOTS}console-activity-charts-phone.png` });
+    await page.setViewportSize(DESKTOP);
     await page.selectOption('#f-flt-clientId', clientId);
     await page.click('button:has-text("Show")');
     await page.waitForURL(/clientId=/);
@@ -203,6 +216,12 @@ describe('browser: the console walk of issue #10', {
     // The lists, a user's page and a confirmation page.
     await page.click('nav >> text=Apps');
     await check(page, 'apps');
+    const approval = await s.admin('POST', '/admin/v1/approvals', {
+      clientId,
+      username: 'integration@example.com',
+      scopes: ['api'],
+    });
+    assert.equal(approval.status, 201, approval.text);
     await page.click('nav >> text=Users');
     await check(page, 'users');
     await page.click('text=integration@example.com');
