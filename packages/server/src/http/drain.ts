@@ -10,11 +10,14 @@
 import type { FastifyInstance } from 'fastify';
 import { isDraining, markDraining } from './health.ts';
 
-/** Adds `Connection: close` to every answer once draining began. Register before listen. */
+/**
+ * Adds `Connection: close` to every answer sent once draining began — decided when the answer
+ * goes out, so a request that arrived before the drain does not keep its connection open.
+ */
 export function drainHook(app: FastifyInstance): void {
-  app.addHook('onRequest', (_req, reply, done) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (isDraining(app)) reply.header('connection', 'close');
-    done();
+    done(null, payload);
   });
 }
 
