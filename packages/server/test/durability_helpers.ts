@@ -4,8 +4,13 @@
  * only the processes started here — and small HTTP helpers aimed at 127.0.0.1 only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { PG_ADMIN_URL } from './harness.ts';
 
 export const S2S_BIN = fileURLToPath(new URL('../../cli/bin/s2s.mjs', import.meta.url));
 
@@ -148,5 +153,41 @@ export async function until<T>(fn: () => Promise<T | undefined>, ms: number, wha
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
+  }
+}
+
+/** A read query straight against the database of a URL (checks below the store interfaces). */
+export async function rawQuery<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  if (url.startsWith('sqlite:')) {
+    const db = new SQLite(url.slice('sqlite:'.length), { readonly: true });
+    try {
+      return db.prepare(text.replace(/\$\d+/g, '?')).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** Removes a test database made by harness.freshDatabase (its SQLite directory, or the PostgreSQL database). */
+export async function dropDatabase(url: string): Promise<void> {
+  if (url.startsWith('sqlite:')) {
+    rmSync(dirname(url.slice('sqlite:'.length)), { recursive: true, force: true });
+    return;
+  }
+  const name = new URL(url).pathname.slice(1);
+  if (!/^s2s_t_\w+$/.test(name)) throw new Error(`not a test database: ${name}`);
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await c.end();
   }
 }

@@ -23,6 +23,10 @@ export function isStoreUnavailable(err: unknown): boolean {
       // store/redis/connect.ts: Redis (S2S_REDIS_URL) cannot be reached.
       if (code === 'S2S_REDIS_UNAVAILABLE') return true;
       if (/^(08|57P|53)/.test(code) || code === '3D000') return true;
+      // 55000 at connect: the database refuses connections (ALTER DATABASE … ALLOW_CONNECTIONS
+      // false, maintenance); only with that message — 55000 also names other states.
+      if (code === '55000' && /not currently accepting connections/.test(String((e as Error).message)))
+        return true;
     }
     const msg = (e as { message?: unknown }).message;
     if (

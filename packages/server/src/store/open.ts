@@ -59,6 +59,10 @@ function postgresPool(connectionString: string, max: number): pg.Pool {
   // 'error' on the pool; unhandled, that would crash the process. The pool drops the client and
   // the next query opens a new connection, so logging nothing here is right.
   pool.on('error', () => {});
+  // A client checked out when its connection dies (between two statements of a transaction)
+  // emits 'error' on itself, where the pool listens no longer: that would be an uncaught
+  // exception. The statement in progress, or the next one, fails and answers 503 instead.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
