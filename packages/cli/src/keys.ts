@@ -4,7 +4,6 @@
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateSelfSigned, parseCertificatePem } from '@s2s-oauth/server';
 import { Command, InvalidArgumentError } from 'commander';
 import { registerSigningKeyCommands } from './keys_rotate.ts';
 
@@ -32,6 +31,8 @@ export function keysCommand(): Command {
         throw new Error(`${keyPath} or ${certPath} exists; pass --force to overwrite`);
       }
       mkdirSync(dir, { recursive: true });
+      // Loaded here: `s2s keys list|rotate` only talk HTTP and need not load the server package.
+      const { generateSelfSigned, parseCertificatePem } = await import('@s2s-oauth/server');
       const pair = await generateSelfSigned({ cn: opts.cn, days: opts.days });
       writeFileSync(keyPath, pair.privateKeyPem, { mode: 0o600 });
       chmodSync(keyPath, 0o600);
