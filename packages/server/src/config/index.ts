@@ -72,7 +72,7 @@ export const DEFAULTS: ServerConfig = {
   metricsHost: '127.0.0.1',
   rateLimitWindowSeconds: 60,
   tokenRateLimitPerClient: 6_000,
-  tokenRateLimitPerAddress: 12_000,
+  tokenRateLimitPerAddress: 60_000,
   loginRateLimitPerAddress: 60,
   authFailureLimit: 5,
   shutdownTimeoutSeconds: 10,
