@@ -5,8 +5,10 @@
  * --shutdown-timeout), close the store, exit 0. A second signal exits at once.
  */
 import {
+  bannerOutput,
   ConfigError,
   type FlagValues,
+  followPrimary,
   KeyEncryptionError,
   PendingMigrationsError,
   type RunningServer,
@@ -14,6 +16,7 @@ import {
   SETTINGS,
   type ServerConfig,
   type Setting,
+  serveWorkersIfAsked,
   startServer,
 } from '@s2s-oauth/server';
 import { Command } from 'commander';
@@ -76,6 +79,8 @@ export function serveCommand(): Command {
     let server: RunningServer;
     try {
       config = resolveServeConfig(opts, process.env);
+      // --workers N > 1: this process becomes the primary of N workers (cluster.ts) and stays here.
+      await serveWorkersIfAsked(config);
       server = await startServer(config);
     } catch (err) {
       if (
@@ -87,7 +92,8 @@ export function serveCommand(): Command {
       }
       throw err;
     }
-    const out = process.stderr;
+    // With workers, worker 1 prints the banner and the primary says when all are ready.
+    const out = bannerOutput();
     out.write(`s2s-oauth listening on ${server.url}\n`);
     if (server.metricsUrl) out.write(`metrics on ${server.metricsUrl}/metrics\n`);
     if (server.generatedAdminToken) {
@@ -98,5 +104,6 @@ export function serveCommand(): Command {
     }
     if (server.demo) out.write(`\n${server.demo}\n`);
     onSignals(server, config.shutdownTimeoutSeconds);
+    followPrimary(() => server.close());
   });
 }

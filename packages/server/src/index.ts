@@ -9,6 +9,7 @@ export {
   validateConfig,
 } from './config/index.ts';
 export { SETTINGS, type Setting } from './config/settings.ts';
+export { bannerOutput, followPrimary, serveWorkersIfAsked } from './cluster.ts';
 export { KeyEncryptionError } from './keys/encryption.ts';
 export { generateSelfSigned, parseCertificatePem } from './keys/x509.ts';
 export { type RunningServer, startServer } from './server.ts';

@@ -15,6 +15,8 @@ import { KeyRing } from './keys/key_ring.ts';
 import { createLogger } from './logger.ts';
 import { instrumentStore } from './metrics/instrument_store.ts';
 import { Metrics } from './metrics/metrics.ts';
+import { Purger } from './services/purge.ts';
+import { withSharedCache } from './store/cache_bus.ts';
 import type { Store } from './store/interfaces.ts';
 import { openStore } from './store/open.ts';
 import { withRedis } from './store/redis/index.ts';
@@ -60,7 +62,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const orgId = await ensureOrgId(store);
     // With Redis: replay records there (store/redis/), and the rate-limit counters.
     const redis = c.redisUrl ? await withRedis(store, c.redisUrl, orgId) : undefined;
-    store = instrumentStore(redis?.store ?? store, metrics);
+    // Apps, secrets, users … kept in memory a few seconds; a change clears every process's copy.
+    const cached = withSharedCache(redis?.store ?? store, {
+      ttlMs: c.cacheTtlSeconds * 1000,
+      databaseUrl: c.databaseUrl,
+      log,
+    });
+    store = instrumentStore(cached, metrics);
     const keys = new KeyRing(store.signingKeys, {
       now,
       encryption,
@@ -114,6 +122,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         ? undefined
         : await startMetricsListener(metrics, c.metricsHost, c.metricsPort);
     keys.startReloading(c.keyReloadSeconds * 1000);
+    // Expired tokens, codes and replay records, in bounded batches (services/purge.ts).
+    const purger = new Purger(store, { intervalMs: c.purgeIntervalSeconds * 1000, now, log }).start();
     const demo = c.demo ? await ensureDemo(ctx, c.dataDir) : undefined;
     const running = app;
     let closing: Promise<void> | undefined;
@@ -131,6 +141,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
           const outcome = await drain(running, c.shutdownTimeoutSeconds * 1000);
           if (outcome === 'cut') log.warn('shutdown timeout reached: open connections were cut');
           keys.stop();
+          await purger.stop();
           await metricsListener?.app.close();
           await store.close();
         })();

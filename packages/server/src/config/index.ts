@@ -46,6 +46,12 @@ export interface ServerConfig {
   authFailureLimit: number;
   /** Redis for replay records and rate-limit counters (store/redis/, http/limit_counters_redis.ts). */
   redisUrl?: string;
+  /** Processes serving the port (cluster.ts); 0 = one per core in production, else 1. */
+  workers: number;
+  /** Read cache of apps, secrets, certificates and users (store/cache.ts); 0 = off. */
+  cacheTtlSeconds: number;
+  /** Background purge of expired rows (services/purge.ts); 0 = off. */
+  purgeIntervalSeconds: number;
   /** Drain bound on shutdown. */
   shutdownTimeoutSeconds: number;
   /** S2S_KEY_ENCRYPTION_KEY: base64 32-byte key(s) for private keys at rest. */
@@ -75,6 +81,9 @@ export const DEFAULTS: ServerConfig = {
   tokenRateLimitPerAddress: 60_000,
   loginRateLimitPerAddress: 60,
   authFailureLimit: 5,
+  workers: 0,
+  cacheTtlSeconds: 5,
+  purgeIntervalSeconds: 60,
   shutdownTimeoutSeconds: 10,
   keyRotationOverlapSeconds: 3_600,
   keyRetireAfterSeconds: 90_000,

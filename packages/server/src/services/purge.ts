@@ -68,9 +68,12 @@ export class Purger {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Runs on the interval; the first run comes after a random part of it, so processes spread out. */
+  /**
+   * Runs on the interval. The first run comes after half to all of it (random), so processes
+   * started together spread out and a short-lived process (a test) rarely purges at all.
+   */
   start(): this {
-    if (this.intervalMs > 0) this.schedule(Math.random() * Math.min(this.intervalMs, 10_000));
+    if (this.intervalMs > 0) this.schedule(this.intervalMs * (0.5 + Math.random() * 0.5));
     return this;
   }
 
