@@ -315,6 +315,29 @@ function m0005(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * 0006: indexes for the background purge (services/purge.ts): ended refresh families are found
+ * by `revoked_at` or `expires_at` (`RefreshTokenStore.purgeEnded`), which were not indexed, so
+ * every purge batch read the whole table. Every other hot query already had its index
+ * (test/scaleout_query_plans.test.ts checks the plans).
+ */
+function m0006(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('refresh_families_revoked')
+        .on('refresh_families')
+        .column('revoked_at')
+        .execute();
+      await db.schema
+        .createIndex('refresh_families_expires')
+        .on('refresh_families')
+        .column('expires_at')
+        .execute();
+    },
+  };
+}
+
 /** All migrations in order. Names sort lexically; never rename or edit a shipped one. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -323,6 +346,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003_authorization': m0003(dialect),
     '0004_records': m0004(dialect),
     '0005_signing_key_activation': m0005(dialect),
+    '0006_purge_indexes': m0006(),
   };
 }
 

@@ -231,7 +231,8 @@ export class SqlRefreshTokenStore implements RefreshTokenStore {
         .selectFrom('refresh_families')
         .select('id')
         .where((eb) => eb.or([eb('revoked_at', '<', before), eb('expires_at', '<', before)]))
-        .orderBy('id')
+        // No ORDER BY: ordered by id, the planners walk the primary key (reading every family
+        // while few have ended) instead of the revoked_at / expires_at indexes (migration 0006).
         .limit(limit)
         .execute();
       const ids = rows.map((x) => x.id);
