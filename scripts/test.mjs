@@ -28,8 +28,15 @@ if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected], {
-  stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test' },
-});
+// Most test files wait on sockets, child processes and databases rather than the CPU, so a few
+// run side by side even on two cores. S2S_TEST_CONCURRENCY=1 runs them one at a time.
+const concurrency = Number(process.env.S2S_TEST_CONCURRENCY ?? 3);
+const res = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...selected],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'test' },
+  },
+);
 process.exit(res.status ?? 1);
