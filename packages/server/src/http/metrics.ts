@@ -6,7 +6,13 @@
  * - `--metrics-port` starts a second listener that serves only GET /metrics, without a
  *   token, for a network only the scraper reaches (default address 127.0.0.1).
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type onResponseHookHandler,
+  type RouteOptions,
+} from 'fastify';
 import { ADMIN_TOKEN_SETTING } from '../bootstrap.ts';
 import type { ServerContext } from '../context.ts';
 import { digestEquals, sha256Hex } from '../domain/hashing.ts';
@@ -23,12 +29,24 @@ export interface MetricsHttpOptions {
 
 const BEARER = /^Bearer +(\S+)$/i;
 
-/** Times every request into the series of its route pattern, method and status. */
+/**
+ * Times every request into the series of its route pattern, method and status. Each route gets
+ * its own onResponse hook with its pattern bound (reading `req.routeOptions` would build an object
+ * per request); 404s go to the `unmatched` series.
+ */
 export function metricsHook(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const url = route.url;
+    const hook: onResponseHookHandler = (req, reply, done) => {
+      metrics.httpSeries(url, req.method, reply.statusCode).observe(reply.elapsedTime / 1000);
+      done();
+    };
+    const existing = route.onResponse;
+    route.onResponse = existing === undefined ? [hook] : [...[existing].flat(), hook];
+  });
   app.addHook('onResponse', (req, reply, done) => {
-    metrics
-      .httpSeries(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode)
-      .observe(reply.elapsedTime / 1000);
+    if (req.is404)
+      metrics.httpSeries('unmatched', req.method, reply.statusCode).observe(reply.elapsedTime / 1000);
     done();
   });
 }

@@ -93,13 +93,14 @@ export function rateLimits(app: FastifyInstance, opts: LimitOptions): void {
   (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
   app.register(plugin);
   app.decorateRequest('s2sClientId', null);
-  const hooks = clientAuthHooks(opts, address);
+  const counted = counters(opts);
   const login = loginHook(opts, address);
   app.addHook('onRoute', (route) => {
-    if (CLIENT_AUTH_ROUTES.has(route.url)) addRouteHooks(route, hooks);
-    else if (route.url === PATHS.login && [route.method].flat().includes('POST')) {
-      addRouteHooks(route, { onRequest: login });
-    }
+    // POST only: a CORS preflight (OPTIONS) of the token endpoint is not a token request.
+    if (![route.method].flat().includes('POST')) return;
+    if (CLIENT_AUTH_ROUTES.has(route.url))
+      addRouteHooks(route, clientAuthHooks(opts, address, counted, route.url === TOKEN));
+    else if (route.url === PATHS.login) addRouteHooks(route, { onRequest: login });
   });
 }
 
@@ -140,8 +141,13 @@ function counters(opts: LimitOptions): { perClient?: Windows; backoff?: Backoff;
   };
 }
 
-function clientAuthHooks(opts: LimitOptions, address: { token?: Check }): Hooks {
-  const { perClient, backoff, addressBackoff } = counters(opts);
+/** The hooks of one client-authenticating route; `isToken`: the per-client limit applies. */
+function clientAuthHooks(
+  opts: LimitOptions,
+  address: { token?: Check },
+  { perClient, backoff, addressBackoff }: ReturnType<typeof counters>,
+  isToken: boolean,
+): Hooks {
   const count = (limit: LimitName) => opts.metrics?.rateLimited(limit);
 
   const onRequest: Hook = async (req, reply) => {
@@ -175,7 +181,7 @@ function clientAuthHooks(opts: LimitOptions, address: { token?: Check }): Hooks 
         'too many failed authentications of this client from this address; retry later',
       );
     }
-    const full = req.routeOptions.url === TOKEN ? ((await perClient?.waitMs(clientId, now)) ?? 0) : 0;
+    const full = isToken ? ((await perClient?.waitMs(clientId, now)) ?? 0) : 0;
     if (full > 0) {
       count('token_client');
       return refuse(reply, full / 1000, 'too many token requests for this client; retry later');
@@ -192,7 +198,7 @@ function clientAuthHooks(opts: LimitOptions, address: { token?: Check }): Hooks 
       if (clientId !== null) await backoff?.fail(`${req.ip} ${clientId}`, now);
     } else if (clientId !== null && status < 300) {
       await backoff?.clear(`${req.ip} ${clientId}`);
-      if (req.routeOptions.url === TOKEN) await perClient?.count(clientId, now);
+      if (isToken) await perClient?.count(clientId, now);
     }
   };
 
