@@ -7,15 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { migrations } from '../../server/src/store/migrations.ts';
 import { runCli, startServe } from './cli.ts';
 
-const ALL = [
-  '0001_initial',
-  '0002_refresh_tokens',
-  '0003_authorization',
-  '0004_records',
-  '0005_signing_key_activation',
-];
+/** Every migration this build knows, in order (0001_initial, …, 0005_signing_key_activation, …). */
+const ALL = Object.keys(migrations('sqlite')).sort();
 
 describe('s2s db (SQLite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 's2s-db-'));
@@ -23,6 +19,7 @@ describe('s2s db (SQLite)', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('status on a new database: everything pending, exit code 3', async () => {
+    assert.ok(ALL.includes('0005_signing_key_activation'));
     const r = await runCli(['db', 'status', '--db', db]);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout, new RegExp(`pending migration\\(s\\) \\(${ALL.join(', ')}\\)`));
@@ -33,7 +30,9 @@ describe('s2s db (SQLite)', () => {
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
-      /invalid configuration: the database has 5 pending migration\(s\) .*run `s2s db migrate`/,
+      new RegExp(
+        `invalid configuration: the database has ${ALL.length} pending migration\\(s\\) .*run \`s2s db migrate\``,
+      ),
     );
   });
 
