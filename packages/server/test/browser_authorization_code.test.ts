@@ -4,22 +4,20 @@
 // The pages' CSP must let the browser follow the redirect to the client (form-action).
 // Screenshots of the pages go to test-output/screenshots/ (git-ignored).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PASSWORD, pkce } from './authorize_flow.ts';
+import { launchChromium, NO_CHROMIUM, SHOTS } from './browser.ts';
 import { basic, startTestServer, type TestServer } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
 describe('browser: login → consent → code → token → refresh, and revocation on the approvals page', {
-  skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed`,
+  skip: NO_CHROMIUM,
 }, () => {
   let s: TestServer;
   let browser: Browser;
@@ -36,19 +34,7 @@ describe('browser: login → consent → code → token → refresh, and revocat
     });
     await new Promise<void>((r) => client.listen(0, '127.0.0.1', r));
     callback = `http://127.0.0.1:${(client.address() as AddressInfo).port}/oauth/callback`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -7,22 +7,20 @@
 // test-output/screenshots/console-*.png.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { JWT_BEARER, makeKey, signJwt, type TestKey } from './assertions.ts';
+import { launchChromium, NO_CHROMIUM, SHOTS } from './browser.ts';
 import { accessibilityProblems } from './console_a11y.ts';
 import { PASSWORD } from './console_client.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 800 };
 
 describe('browser: the console walk of issue #10', {
-  skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed`,
+  skip: NO_CHROMIUM,
 }, () => {
   let s: TestServer;
   let browser: Browser;
@@ -32,19 +30,7 @@ describe('browser: the console walk of issue #10', {
     mkdirSync(SHOTS, { recursive: true });
     s = await startTestServer('sqlite');
     key = await makeKey('rsa', { notAfter: Date.now() + 365 * 86_400_000 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
