@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { MigrationStatus, Store } from './interfaces.ts';
 import { type Dialect, migrationProvider, migrations } from './migrations.ts';
@@ -21,6 +21,7 @@ import { SqlSessionStore } from './sql/sessions.ts';
 import { SqlAccessTokenStore, SqlReplayStore } from './sql/tokens.ts';
 import { SqlUserStore } from './sql/users.ts';
 import { sqliteConnection } from './sqlite_connection.ts';
+import { GroupCommitSqliteDialect } from './sqlite_group_commit.ts';
 
 // BIGINT (epoch milliseconds) arrives as a string from pg by default; our values fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -49,8 +50,8 @@ function sqliteDialect(path: string): SqliteDialect {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  // Kept statements, IMMEDIATE transactions: sqlite_connection.ts.
-  return new SqliteDialect({ database: sqliteConnection(db) });
+  // Kept statements, IMMEDIATE transactions (sqlite_connection.ts), group commit (sqlite_group_commit.ts).
+  return new GroupCommitSqliteDialect(sqliteConnection(db));
 }
 
 function postgresPool(connectionString: string, max: number): pg.Pool {

@@ -13,18 +13,21 @@
  *   process nothing changes: Kysely already runs one transaction at a time.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { GroupCommitDatabase, Statement } from './sqlite_group_commit.ts';
 
 const MAX_STATEMENTS = 1000;
 
-export function sqliteConnection(db: BetterSqlite3.Database): SqliteDatabase {
-  const statements = new Map<string, SqliteStatement>();
+export function sqliteConnection(db: BetterSqlite3.Database): GroupCommitDatabase {
+  const statements = new Map<string, Statement>();
   return {
-    prepare(sql: string): SqliteStatement {
+    get inTransaction() {
+      return db.inTransaction;
+    },
+    prepare(sql: string): Statement {
       const text = sql === 'begin' ? 'begin immediate' : sql;
       let stmt = statements.get(text);
       if (!stmt) {
-        stmt = db.prepare(text) as unknown as SqliteStatement;
+        stmt = db.prepare(text) as unknown as Statement;
         if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value!);
         statements.set(text, stmt);
       }
