@@ -15,6 +15,8 @@ import { ReadCache, withReadCache } from './cache.ts';
 import type { Store } from './interfaces.ts';
 
 export const CACHE_CHANNEL = 's2s_cache';
+/** How the listener's connection shows in pg_stat_activity. */
+export const CACHE_LISTENER_NAME = 's2s cache invalidation';
 /** The message a worker sends and receives (cluster.ts relays it). */
 export const CLUSTER_CACHE_MESSAGE = 's2s:cache-clear';
 
@@ -37,7 +39,7 @@ export function pgCacheBus(url: string, onChange: () => void, log?: Log): CacheB
   let failures = 0;
 
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
+    const c = new pg.Client({ connectionString: url, application_name: CACHE_LISTENER_NAME });
     c.on('notification', (n) => {
       if (n.channel === CACHE_CHANNEL && n.payload !== self) onChange();
     });
