@@ -1,3 +1,4 @@
+export { bannerOutput, followPrimary, serveWorkersIfAsked } from './cluster.ts';
 export {
   ConfigError,
   configFromEnv,
@@ -9,7 +10,6 @@ export {
   validateConfig,
 } from './config/index.ts';
 export { SETTINGS, type Setting } from './config/settings.ts';
-export { bannerOutput, followPrimary, serveWorkersIfAsked } from './cluster.ts';
 export { KeyEncryptionError } from './keys/encryption.ts';
 export { generateSelfSigned, parseCertificatePem } from './keys/x509.ts';
 export { type RunningServer, startServer } from './server.ts';
