@@ -10,6 +10,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AccessTokenRecord, RefreshFamily, RefreshTokenRecord } from '../../domain/types.ts';
 import type { FoundRefreshToken, RefreshRotation, RefreshTokenStore } from '../interfaces.ts';
 import type { Database, RefreshFamiliesTable, RefreshTokensTable } from '../schema.ts';
+import { accessTokenRow } from './tokens.ts';
 
 const num = (v: number | null): number | null => (v === null ? null : Number(v));
 
@@ -56,23 +57,7 @@ function tokenRow(t: RefreshTokenRecord): RefreshTokensTable {
 
 /** The access token row, written here so that it commits (or not) with the refresh step. */
 async function insertAccessToken(trx: Transaction<Database>, t: AccessTokenRecord): Promise<void> {
-  await trx
-    .insertInto('access_tokens')
-    .values({
-      id: t.id,
-      token_hash: t.tokenHash,
-      format: t.format,
-      app_id: t.appId,
-      user_id: t.userId,
-      scopes: JSON.stringify(t.scopes),
-      grant_type: t.grantType,
-      ext: t.ext === null ? null : JSON.stringify(t.ext),
-      issued_at: t.issuedAt,
-      expires_at: t.expiresAt,
-      revoked_at: t.revokedAt,
-      family_id: t.familyId ?? null,
-    })
-    .execute();
+  await trx.insertInto('access_tokens').values(accessTokenRow(t)).execute();
 }
 
 export class SqlRefreshTokenStore implements RefreshTokenStore {

@@ -20,27 +20,29 @@ function toRecord(r: Selectable<AccessTokensTable>): AccessTokenRecord {
   };
 }
 
+/** The row of an access token; also written by the refresh store inside its own transaction. */
+export function accessTokenRow(t: AccessTokenRecord) {
+  return {
+    id: t.id,
+    token_hash: t.tokenHash,
+    format: t.format,
+    app_id: t.appId,
+    user_id: t.userId,
+    scopes: JSON.stringify(t.scopes),
+    grant_type: t.grantType,
+    ext: t.ext === null ? null : JSON.stringify(t.ext),
+    issued_at: t.issuedAt,
+    expires_at: t.expiresAt,
+    revoked_at: t.revokedAt,
+    family_id: t.familyId ?? null,
+  };
+}
+
 export class SqlAccessTokenStore implements AccessTokenStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(t: AccessTokenRecord): Promise<void> {
-    await this.db
-      .insertInto('access_tokens')
-      .values({
-        id: t.id,
-        token_hash: t.tokenHash,
-        format: t.format,
-        app_id: t.appId,
-        user_id: t.userId,
-        scopes: JSON.stringify(t.scopes),
-        grant_type: t.grantType,
-        ext: t.ext === null ? null : JSON.stringify(t.ext),
-        issued_at: t.issuedAt,
-        expires_at: t.expiresAt,
-        revoked_at: t.revokedAt,
-        family_id: t.familyId ?? null,
-      })
-      .execute();
+    await this.db.insertInto('access_tokens').values(accessTokenRow(t)).execute();
   }
 
   async findByHash(hash: string): Promise<AccessTokenRecord | undefined> {
