@@ -88,7 +88,7 @@ async function scenarios(
 ): Promise<void> {
   for (const s of list.filter(wanted)) {
     const secret = (id: string) => e.secrets[id]!;
-    const base = s.replace(/^big-/, '') as ScenarioId;
+    const base = s.replace(/^(big|pair)-/, '') as ScenarioId;
     let spec: LoadSpec;
     if (base === 'cc-opaque') spec = clientCredentials(e.tokenUrl, CLIENT.ccOpaque, secret(CLIENT.ccOpaque));
     else if (base === 'cc-jwt') spec = clientCredentials(e.tokenUrl, CLIENT.ccJwt, secret(CLIENT.ccJwt));
@@ -239,39 +239,55 @@ function startS2s(contender: Contender, url: string): Promise<ServerProc> {
   );
 }
 
-async function runS2s(kind: 'sqlite' | 'postgres', assertions: string[], certPem: string): Promise<void> {
+/** A fresh database set up for the bench, the endpoints to reach s2s on it, and a way to run scenarios. */
+async function s2sOn(kind: 'sqlite' | 'postgres', certPem: string) {
   const contender: Contender = kind === 'sqlite' ? 's2s-sqlite' : 's2s-postgres';
   const db = await database(kind);
+  const setup = await setupS2s(db.url, { assertionCertPem: certPem, families: FAMILIES });
+  const base = `http://127.0.0.1:${PORT.s2s}`;
+  const e = {
+    tokenUrl: `${base}/services/oauth2/token`,
+    apiUrl: `${base}/services/data/v${API_VERSION}/`,
+    secrets: setup.secrets,
+    refreshTokens: setup.refreshTokens,
+  };
+  const run = async (list: ScenarioId[], assertions: string[] = []) => {
+    const p = await startS2s(contender, db.url);
+    const meter: Meter = {
+      server: () => [p.pid],
+      ...(kind === 'postgres' ? { db: () => backendPids(db.name) } : {}),
+    };
+    try {
+      await scenarios(contender, e, list, meter, assertions);
+    } finally {
+      await p.stop();
+    }
+  };
+  return { contender, db, run };
+}
+
+async function runS2s(kind: 'sqlite' | 'postgres', assertions: string[], certPem: string): Promise<void> {
+  const main = await s2sOn(kind, certPem);
   try {
-    const setup = await setupS2s(db.url, { assertionCertPem: certPem, families: FAMILIES });
-    const base = `http://127.0.0.1:${PORT.s2s}`;
-    const e = {
-      tokenUrl: `${base}/services/oauth2/token`,
-      apiUrl: `${base}/services/data/v${API_VERSION}/`,
-      secrets: setup.secrets,
-      refreshTokens: setup.refreshTokens,
-    };
-    const run = async (list: ScenarioId[]) => {
-      const p = await startS2s(contender, db.url);
-      const meter: Meter = {
-        server: () => [p.pid],
-        ...(kind === 'postgres' ? { db: () => backendPids(db.name) } : {}),
-      };
-      try {
-        await scenarios(contender, e, list, meter, assertions);
-      } finally {
-        await p.stop();
-      }
-    };
-    await run(['cc-opaque', 'cc-jwt', 'jwt-bearer', 'refresh', 'api-jwt', 'api-opaque']);
-    if (BIG_STORE > 0 && (wanted('big-cc-opaque') || wanted('big-api-opaque'))) {
-      say(`  (${contender}: inserting ${BIG_STORE.toLocaleString('en')} access tokens …)`);
-      const s = await bulkTokens(db.url, BIG_STORE, { clientId: CLIENT.ccOpaque });
-      say(`  (${Math.round(s)} s)`);
-      await run(['big-cc-opaque', 'big-api-opaque']);
+    await main.run(['cc-opaque', 'cc-jwt', 'jwt-bearer', 'refresh', 'api-jwt', 'api-opaque'], assertions);
+  } finally {
+    await main.db.drop();
+  }
+  if (BIG_STORE === 0 || !(wanted('big-cc-opaque') || wanted('big-api-opaque'))) return;
+  // The 10^6-token store against an empty one measured right beside it (same minutes, same
+  // machine load): one scenario on the empty store, then on the big one, then the next.
+  const empty = await s2sOn(kind, certPem);
+  const big = await s2sOn(kind, certPem);
+  try {
+    say(`  (${main.contender}: inserting ${BIG_STORE.toLocaleString('en')} access tokens …)`);
+    const secs = await bulkTokens(big.db.url, BIG_STORE, { clientId: CLIENT.ccOpaque });
+    say(`  (${Math.round(secs)} s)`);
+    for (const s of ['cc-opaque', 'api-opaque'] as const) {
+      await empty.run([`pair-${s}`]);
+      await big.run([`big-${s}`]);
     }
   } finally {
-    await db.drop();
+    await Promise.all([empty.db.drop(), big.db.drop()]);
   }
 }
 

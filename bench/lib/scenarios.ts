@@ -11,7 +11,9 @@ export const SCENARIOS = {
   refresh: 'refresh_token with rotation → ES256 JWT access token',
   'api-jwt': 'protected API, JWT access token validated',
   'api-opaque': 'protected API, opaque access token validated',
+  'pair-cc-opaque': 'client_credentials, opaque, empty store (measured beside the next)',
   'big-cc-opaque': 'client_credentials, opaque, 10^6 tokens stored',
+  'pair-api-opaque': 'protected API, opaque, empty store (measured beside the next)',
   'big-api-opaque': 'protected API, opaque, 10^6 tokens stored',
 } as const;
 
