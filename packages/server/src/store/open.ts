@@ -5,10 +5,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, type SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { MigrationStatus, Store } from './interfaces.ts';
 import { type Dialect, migrationProvider, migrations } from './migrations.ts';
+import { GroupCommitPostgresDialect } from './pg_group_commit.ts';
 import type { Database } from './schema.ts';
 import { SqlApprovalStore, SqlPreauthorizationStore } from './sql/approvals.ts';
 import { SqlAppStore } from './sql/apps.ts';
@@ -50,6 +51,9 @@ function sqliteDialect(path: string): SqliteDialect {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // Reads straight from the OS page cache, without a system call per page: with 10^6 tokens,
+  // lookups by hash cost ~10 µs instead of ~15 (docs/performance.md). Address space, not memory.
+  db.pragma('mmap_size = 268435456');
   // Kept statements, IMMEDIATE transactions (sqlite_connection.ts), group commit (sqlite_group_commit.ts).
   return new GroupCommitSqliteDialect(sqliteConnection(db));
 }
@@ -86,7 +90,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     dialect:
       dialect === 'sqlite'
         ? sqliteDialect(target)
-        : new PostgresDialect({ pool: postgresPool(target, opts.poolSize ?? 10) }),
+        : new GroupCommitPostgresDialect({ pool: postgresPool(target, opts.poolSize ?? 10) }),
   });
   try {
     if (opts.migrate === false) {
