@@ -16,6 +16,7 @@ import { createLogger } from './logger.ts';
 import { instrumentStore } from './metrics/instrument_store.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { Purger } from './services/purge.ts';
+import { WriteBehindAuditStore, withAuditWriteBehind } from './store/audit_write_behind.ts';
 import { withSharedCache } from './store/cache_bus.ts';
 import type { Store } from './store/interfaces.ts';
 import { openStore } from './store/open.ts';
@@ -56,7 +57,17 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const log = createLogger(c.logLevel, opts.logDestination);
   const now = opts.now ?? Date.now;
   const metrics = new Metrics();
-  let store: Store = await openStore(c.databaseUrl, { migrate: c.migrate });
+  // Audit events written behind the request, in batches; closing the store flushes them.
+  const opened = await openStore(c.databaseUrl, { migrate: c.migrate });
+  let store: Store = withAuditWriteBehind(opened, {
+    flushMs: c.auditFlushMs,
+    log,
+    counters: metrics.audit,
+  });
+  if (store.audit instanceof WriteBehindAuditStore) {
+    const sink = store.audit;
+    metrics.watchAuditBuffer(() => sink.size);
+  }
   let app: FastifyInstance | undefined;
   try {
     const orgId = await ensureOrgId(store);

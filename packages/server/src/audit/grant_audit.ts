@@ -12,8 +12,9 @@ export interface GrantAttempt {
 
 export async function recordGrantAttempt(ctx: ServerContext, a: GrantAttempt): Promise<void> {
   const e = a.error;
-  // What the client was told (http/errors.ts): a store outage is a 503, not a 500. The
-  // audit write usually fails too then, but it is counted by the metrics on the way.
+  // What the client was told (http/errors.ts): a store outage is a 503, not a 500. The event
+  // is buffered and written once the database is back (store/audit_write_behind.ts); with
+  // `auditFlushMs` 0 the write fails now, and is counted by the metrics on the way.
   const unavailable = e !== null && !isOAuthError(e) && isStoreUnavailable(e);
   try {
     await ctx.store.audit.record({

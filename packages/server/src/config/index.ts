@@ -52,6 +52,8 @@ export interface ServerConfig {
   cacheTtlSeconds: number;
   /** Background purge of expired rows (services/purge.ts); 0 = off. */
   purgeIntervalSeconds: number;
+  /** Audit write-behind delay (store/audit_write_behind.ts); 0 = written in the request. */
+  auditFlushMs: number;
   /** Drain bound on shutdown. */
   shutdownTimeoutSeconds: number;
   /** S2S_KEY_ENCRYPTION_KEY: base64 32-byte key(s) for private keys at rest. */
@@ -84,6 +86,7 @@ export const DEFAULTS: ServerConfig = {
   workers: 0,
   cacheTtlSeconds: 5,
   purgeIntervalSeconds: 60,
+  auditFlushMs: 50,
   shutdownTimeoutSeconds: 10,
   keyRotationOverlapSeconds: 3_600,
   keyRetireAfterSeconds: 90_000,

@@ -252,6 +252,16 @@ export const SETTINGS: readonly Setting[] = [
     help: 'how often expired tokens, codes and replay records are deleted (0 = never)',
   },
   {
+    key: 'auditFlushMs',
+    kind: 'int',
+    flag: '--audit-flush-ms',
+    arg: '<ms>',
+    env: 'S2S_AUDIT_FLUSH_MS',
+    min: 0,
+    max: 5_000,
+    help: 'audit events are written in batches at most this long after the request (0 = in the request)',
+  },
+  {
     key: 'shutdownTimeoutSeconds',
     kind: 'int',
     flag: '--shutdown-timeout',

@@ -2,7 +2,9 @@
  * Probes for load balancers and orchestrators.
  * - GET /healthz: the process is up and serving (no dependencies checked).
  * - GET /readyz: the store answers and every migration this build knows is applied (`store`),
- *   and a signing key is loaded (`signingKey`); 503 otherwise, so traffic goes elsewhere.
+ *   a signing key is loaded (`signingKey`), and audit events can be written (`audit`: false
+ *   while the write-behind buffer's last flush failed or it is full — the token endpoint then
+ *   issues nothing, store/audit_write_behind.ts); 503 otherwise, so traffic goes elsewhere.
  *   While the server drains for shutdown it answers 503 `draining`, so a load balancer stops
  *   sending new requests before the listener closes (server.ts).
  */
@@ -31,7 +33,7 @@ export function healthRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.get('/readyz', async (req, reply) => {
     reply.header('cache-control', 'no-store');
-    const checks: Record<string, 'ok' | 'failing'> = { store: 'ok', signingKey: 'ok' };
+    const checks: Record<string, 'ok' | 'failing'> = { store: 'ok', signingKey: 'ok', audit: 'ok' };
     try {
       await ctx.store.ping();
       if (!migrationsCurrent) {
@@ -50,6 +52,7 @@ export function healthRoutes(app: FastifyInstance, ctx: ServerContext): void {
     } catch {
       checks.signingKey = 'failing';
     }
+    if (ctx.store.audit.healthy === false) checks.audit = 'failing';
     const ready = Object.values(checks).every((v) => v === 'ok');
     if (draining.has(app)) return reply.code(503).send({ status: 'draining', checks });
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });

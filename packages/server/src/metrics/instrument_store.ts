@@ -21,6 +21,17 @@ function methodNames(o: object): string[] {
   return [...names];
 }
 
+/** Getters (`audit.healthy`) read through to the original, live. */
+function passGetters(from: object, to: object): void {
+  for (let p = from; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const [n, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) {
+      if (d.get && !(n in to)) {
+        Object.defineProperty(to, n, { get: () => (from as Record<string, unknown>)[n], enumerable: true });
+      }
+    }
+  }
+}
+
 interface Hooks {
   /** Sees the arguments before the call (counted even when the call then fails). */
   before?(args: unknown[]): void;
@@ -77,6 +88,7 @@ export function instrumentStore(store: Store, m: Metrics): Store {
         const op = `${key}.${name}`;
         sub[name] = timed(value, op, (value as Record<string, Method>)[name]!, m, count[op]);
       }
+      passGetters(value, sub);
       out[key] = sub;
     } else {
       out[key] = value;

@@ -7,6 +7,8 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { KeyRing } from '../keys/key_ring.ts';
 import type { KeyState } from '../keys/key_state.ts';
 import { grants } from '../oauth/grants/index.ts';
+import type { AuditSinkCounters } from '../store/audit_write_behind.ts';
+import { auditCounters } from './audit_metrics.ts';
 import {
   CounterFamily,
   type CounterSeries,
@@ -64,6 +66,9 @@ export class Metrics {
     this.registry,
   ).with({});
 
+  /** The audit write-behind buffer (store/audit_write_behind.ts). */
+  readonly audit: AuditSinkCounters = auditCounters(this.registry);
+
   private readonly byRoute = new Map<string, Map<string, HistogramSeries[]>>();
   private readonly byGrant = new Map<string, Map<string, CounterSeries>>();
 
@@ -82,6 +87,18 @@ export class Metrics {
         const n = new Map<string, number>(KEY_STATES.map((s) => [s, 0]));
         for (const k of keys.list()) n.set(k.state, (n.get(k.state) ?? 0) + 1);
         for (const [state, v] of n) this.set({ state }, v);
+      },
+    });
+  }
+
+  /** Reports the audit events waiting to be written at each scrape. */
+  watchAuditBuffer(buffered: () => number): void {
+    new Gauge({
+      name: 's2s_audit_buffered_events',
+      help: 'Audit events recorded and not yet written to the database (write-behind buffer)',
+      registers: [this.registry],
+      collect() {
+        this.set(buffered());
       },
     });
   }

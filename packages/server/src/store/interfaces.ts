@@ -142,6 +142,13 @@ export interface AuditBucketCount {
 
 export interface AuditStore {
   record(e: AuditEvent): Promise<void>;
+  /** All of them or none, in order (ascending ids); multi-row INSERTs (store/audit_write_behind.ts). */
+  recordMany(events: AuditEvent[]): Promise<void>;
+  /**
+   * False while recorded events cannot be written (a write-behind buffer whose last flush
+   * failed, or full): the token endpoint then issues nothing. Absent: every write is synchronous.
+   */
+  readonly healthy?: boolean;
   list(filter: AuditFilter): Promise<AuditEvent[]>;
   /**
    * Grant attempts (event `token`) in [since, until) counted per bucket, grant type, result and

@@ -70,25 +70,58 @@ export class SqlSigningKeyStore implements SigningKeyStore {
   }
 }
 
+/**
+ * Rows per INSERT of `recordMany`: 10 parameters a row, so 2 560 per statement, far below
+ * SQLite's limit (32 766 since 3.32) and PostgreSQL's (65 535). Larger batches are split into
+ * power-of-two chunks, so at most 9 distinct statements exist (SQLite keeps prepared
+ * statements by their text, sqlite_connection.ts) and a batch of n takes ⌈log2 n⌉ of them.
+ */
+const MAX_AUDIT_ROWS = 256;
+
+function auditRow(e: AuditEvent) {
+  return {
+    at: e.at,
+    event: e.event,
+    client_id: e.clientId,
+    user_id: e.userId,
+    username: e.username,
+    grant_type: e.grantType,
+    result: e.result,
+    error_code: e.errorCode,
+    error_description: e.errorDescription,
+    source_ip: e.sourceIp,
+  };
+}
+
+/** [0, 256), [256, 384) … : the largest power of two ≤ what is left, capped at MAX_AUDIT_ROWS. */
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; ) {
+    const n = Math.min(MAX_AUDIT_ROWS, 2 ** Math.floor(Math.log2(items.length - i)));
+    out.push(items.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
 export class SqlAuditStore implements AuditStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async record(e: AuditEvent): Promise<void> {
-    await this.db
-      .insertInto('audit_events')
-      .values({
-        at: e.at,
-        event: e.event,
-        client_id: e.clientId,
-        user_id: e.userId,
-        username: e.username,
-        grant_type: e.grantType,
-        result: e.result,
-        error_code: e.errorCode,
-        error_description: e.errorDescription,
-        source_ip: e.sourceIp,
-      })
-      .execute();
+    await this.db.insertInto('audit_events').values(auditRow(e)).execute();
+  }
+
+  async recordMany(events: AuditEvent[]): Promise<void> {
+    const parts = chunks(events);
+    if (parts.length === 0) return;
+    if (parts.length === 1) {
+      await this.db.insertInto('audit_events').values(parts[0]!.map(auditRow)).execute();
+      return;
+    }
+    // All or nothing, so a caller that retries a failed batch writes no event twice.
+    await this.db.transaction().execute(async (trx) => {
+      for (const p of parts) await trx.insertInto('audit_events').values(p.map(auditRow)).execute();
+    });
   }
 
   async list(f: AuditFilter): Promise<AuditEvent[]> {
