@@ -40,16 +40,16 @@ export async function handleTokenRequest(
   // Attributed from the start, so even an unsupported grant type is credited to the client that asked.
   const audit: GrantRequest['audit'] = { clientId: input.params.get('client_id') };
   try {
-    // Never a token that was not recorded: while audit events cannot be written (a failing
-    // write-behind flush, store/audit_write_behind.ts) nothing is issued — the same 503 as a
-    // store outage, checked first so no single-use assertion is spent on a refused request.
-    if (ctx.store.audit.healthy === false) throw auditUnavailable();
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is missing');
     const grant = grants.get(grantType);
     if (!grant) throw new OAuthError('unsupported_grant_type', 'grant type not supported');
 
     const creds = readClientCredentials(input.params, input.authorization);
     audit.clientId = creds.clientId;
+    // Never a token that was not recorded: while audit events cannot be written (a failing
+    // write-behind flush, store/audit_write_behind.ts) nothing is issued — the same 503 as a
+    // store outage, before any store work, so no single-use assertion is spent on it.
+    if (ctx.store.audit.healthy === false) throw auditUnavailable();
     const client = await authenticateClient(ctx, creds);
     if (!client && grant.clientAuthentication === 'required') {
       throw new OAuthError('invalid_client', 'client authentication is required');
