@@ -16,6 +16,7 @@ import { createLogger } from './logger.ts';
 import { instrumentStore } from './metrics/instrument_store.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { Purger } from './services/purge.ts';
+import { withApiUsageMeter } from './store/api_usage_meter.ts';
 import { WriteBehindAuditStore, withAuditWriteBehind } from './store/audit_write_behind.ts';
 import { withSharedCache } from './store/cache_bus.ts';
 import type { Store } from './store/interfaces.ts';
@@ -79,7 +80,14 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       databaseUrl: c.databaseUrl,
       log,
     });
-    store = instrumentStore(cached, metrics);
+    // API calls counted in memory and written in batches; closing the store writes the rest.
+    store = withApiUsageMeter(instrumentStore(cached, metrics), {
+      flushMs: c.apiUsageFlushMs,
+      onFlushError: (err, pendingCalls, final) =>
+        final
+          ? log.error({ err, pendingCalls }, 'api usage: counted calls not written at shutdown')
+          : log.warn({ err, pendingCalls }, 'api usage: writing the counted calls failed; kept'),
+    });
     const keys = new KeyRing(store.signingKeys, {
       now,
       encryption,

@@ -54,6 +54,8 @@ export interface ServerConfig {
   purgeIntervalSeconds: number;
   /** Audit write-behind delay (store/audit_write_behind.ts); 0 = written in the request. */
   auditFlushMs: number;
+  /** How often API calls counted in memory are written (store/api_usage_meter.ts), ms; 0 = every call. */
+  apiUsageFlushMs: number;
   /** Drain bound on shutdown. */
   shutdownTimeoutSeconds: number;
   /** S2S_KEY_ENCRYPTION_KEY: base64 32-byte key(s) for private keys at rest. */
@@ -86,6 +88,7 @@ export const DEFAULTS: ServerConfig = {
   workers: 0,
   cacheTtlSeconds: 5,
   purgeIntervalSeconds: 60,
+  apiUsageFlushMs: 1000,
   auditFlushMs: 50,
   shutdownTimeoutSeconds: 10,
   keyRotationOverlapSeconds: 3_600,

@@ -262,6 +262,16 @@ export const SETTINGS: readonly Setting[] = [
     help: 'audit events are written in batches at most this long after the request (0 = in the request)',
   },
   {
+    key: 'apiUsageFlushMs',
+    kind: 'int',
+    flag: '--api-usage-flush',
+    arg: '<ms>',
+    env: 'S2S_API_USAGE_FLUSH_MS',
+    min: 0,
+    max: 60_000,
+    help: 'how often API calls counted in memory are written to the database, ms (0 = each call at once)',
+  },
+  {
     key: 'shutdownTimeoutSeconds',
     kind: 'int',
     flag: '--shutdown-timeout',

@@ -2,7 +2,10 @@
  * The daily API request limit (Salesforce's "API Requests, Last 24 Hours"), per
  * app and per UTC day, from the app's `api.dailyLimit` policy:
  * - every authenticated call under `/services/data/v{version}/` counts, once the
- *   token is valid, whatever its outcome; the count is one atomic
+ *   token is valid, whatever its outcome. The server counts in memory and writes the
+ *   counts in batches (store/api_usage_meter.ts, `apiUsageFlushMs`): exact within one
+ *   process, and across processes over by at most what the others have not written yet
+ *   (docs/resource-server.md). With `apiUsageFlushMs` 0 each call is one atomic
  *   `INSERT … ON CONFLICT DO UPDATE … RETURNING` (ApiUsageStore.increment);
  * - a call beyond the limit is 403 `REQUEST_LIMIT_EXCEEDED`;
  * - `GET /services/data/v{version}/limits` reports `DailyApiRequests: {Max, Remaining}`.

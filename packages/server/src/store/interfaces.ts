@@ -340,6 +340,20 @@ export interface RecordStore {
   delete(orgId: string, object: string, id: string): Promise<boolean>;
 }
 
+/** Calls of one app on one UTC day, to add (ApiUsageStore.incrementMany). */
+export interface ApiUsageIncrement {
+  appId: string;
+  day: string;
+  n: number;
+}
+
+/** An app's count of one UTC day in the database. */
+export interface ApiUsageTotal {
+  appId: string;
+  day: string;
+  count: number;
+}
+
 export interface ApiUsageStore {
   /**
    * Counts one API call of the app on the UTC day (`YYYY-MM-DD`) and returns the day's count
@@ -347,6 +361,14 @@ export interface ApiUsageStore {
    * so concurrent calls each get a distinct count.
    */
   increment(appId: string, day: string): Promise<number>;
+  /**
+   * Adds calls counted elsewhere (store/api_usage_meter.ts) in ONE statement,
+   * `INSERT … SELECT … ON CONFLICT DO UPDATE SET count = count + excluded.count RETURNING …`,
+   * and returns each day's total after it (other processes' calls included). Items of the
+   * same app and day are summed; items of apps that no longer exist are skipped and have no
+   * total (their counts went with the app). At most 1 000 items.
+   */
+  incrementMany(items: readonly ApiUsageIncrement[]): Promise<ApiUsageTotal[]>;
   /** The day's count so far (0 when none). */
   count(appId: string, day: string): Promise<number>;
   /** Deletes the counts of days before `day`. Returns how many rows. */
