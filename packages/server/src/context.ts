@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { KeyRing } from './keys/key_ring.ts';
+import type { Revocations } from './oauth/tokens/revocations.ts';
 import type { Store } from './store/interfaces.ts';
 
 export interface ProtocolSettings {
@@ -18,6 +19,8 @@ export interface ProtocolSettings {
 export interface ServerContext {
   store: Store;
   keys: KeyRing;
+  /** Revocations of stateless JWT access tokens, in memory (oauth/tokens/revocations.ts). */
+  revocations: Revocations;
   settings: ProtocolSettings;
   orgId: string;
   log: Logger;

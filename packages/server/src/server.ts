@@ -15,6 +15,7 @@ import { KeyRing } from './keys/key_ring.ts';
 import { createLogger } from './logger.ts';
 import { instrumentStore } from './metrics/instrument_store.ts';
 import { Metrics } from './metrics/metrics.ts';
+import { Revocations } from './oauth/tokens/revocations.ts';
 import { Purger } from './services/purge.ts';
 import { withApiUsageMeter } from './store/api_usage_meter.ts';
 import { WriteBehindAuditStore, withAuditWriteBehind } from './store/audit_write_behind.ts';
@@ -74,11 +75,14 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const orgId = await ensureOrgId(store);
     // With Redis: replay records there (store/redis/), and the rate-limit counters.
     const redis = c.redisUrl ? await withRedis(store, c.redisUrl, orgId) : undefined;
+    // Set below; the bus may tell of other processes' revocations before (read at start anyway).
+    let revocations: Revocations | undefined;
     // Apps, secrets, users … kept in memory a few seconds; a change clears every process's copy.
     const cached = withSharedCache(redis?.store ?? store, {
       ttlMs: c.cacheTtlSeconds * 1000,
       databaseUrl: c.databaseUrl,
       log,
+      onRevocations: () => revocations?.poll(),
     });
     // API calls counted in memory and written in batches; closing the store writes the rest.
     store = withApiUsageMeter(instrumentStore(cached, metrics), {
@@ -98,11 +102,19 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       log,
     });
     await keys.init(now());
+    // Revocations of stateless JWTs: loaded before serving, then kept current (bus and poll).
+    const revoked = await new Revocations(store.revocations, {
+      pollMs: c.revocationPollMs,
+      now,
+      log,
+    }).start();
+    revocations = revoked;
     metrics.watchKeys(keys);
     const generatedAdminToken = await ensureAdminToken(store, c.adminToken);
     const ctx: ServerContext = {
       store,
       keys,
+      revocations: revoked,
       orgId,
       log,
       now,
@@ -160,6 +172,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
           const outcome = await drain(running, c.shutdownTimeoutSeconds * 1000);
           if (outcome === 'cut') log.warn('shutdown timeout reached: open connections were cut');
           keys.stop();
+          await revoked.stop();
           await purger.stop();
           await metricsListener?.app.close();
           await store.close();

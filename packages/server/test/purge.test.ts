@@ -133,6 +133,7 @@ async function code(s: Store, o: Owner, expiresAt: number): Promise<string> {
 
 const zero = (): PurgeCounts => ({
   accessTokens: 0,
+  tokenRevocations: 0,
   refreshFamilies: 0,
   authorizationCodes: 0,
   replay: 0,

@@ -50,6 +50,8 @@ export interface ServerConfig {
   workers: number;
   /** Read cache of apps, secrets, certificates and users (store/cache.ts); 0 = off. */
   cacheTtlSeconds: number;
+  /** How often revocations of stateless JWTs are read from the database (oauth/tokens/revocations.ts). */
+  revocationPollMs: number;
   /** Background purge of expired rows (services/purge.ts); 0 = off. */
   purgeIntervalSeconds: number;
   /** Audit write-behind delay (store/audit_write_behind.ts); 0 = written in the request. */
@@ -87,6 +89,7 @@ export const DEFAULTS: ServerConfig = {
   authFailureLimit: 5,
   workers: 0,
   cacheTtlSeconds: 5,
+  revocationPollMs: 1000,
   purgeIntervalSeconds: 60,
   apiUsageFlushMs: 1000,
   auditFlushMs: 50,

@@ -242,6 +242,16 @@ export const SETTINGS: readonly Setting[] = [
     help: 'how long apps, secrets, certificates and users may be served from memory (0 = no cache)',
   },
   {
+    key: 'revocationPollMs',
+    kind: 'int',
+    flag: '--revocation-poll-ms',
+    arg: '<ms>',
+    env: 'S2S_REVOCATION_POLL_MS',
+    min: 50,
+    max: 60_000,
+    help: 'how often each process reads revocations of stateless JWTs made by the others (the bound when a notice is lost)',
+  },
+  {
     key: 'purgeIntervalSeconds',
     kind: 'int',
     flag: '--purge-interval',

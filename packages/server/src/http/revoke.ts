@@ -10,7 +10,7 @@ import type { ServerContext } from '../context.ts';
 import { authenticateClient, readClientCredentials } from '../oauth/client_auth.ts';
 import { OAuthError } from '../oauth/errors.ts';
 import { required } from '../oauth/params.ts';
-import { findAccessTokenRecord } from '../oauth/tokens/access_token.ts';
+import { findAccessTokenRecord, revokeAccessToken } from '../oauth/tokens/access_token.ts';
 import { findRefreshToken, revokeRefreshFamily } from '../oauth/tokens/refresh_token.ts';
 import { formParams } from './form.ts';
 
@@ -24,7 +24,8 @@ export function revocationRoutes(app: FastifyInstance, ctx: ServerContext): void
       if (client && client.app.id !== record.appId) {
         throw new OAuthError('unauthorized_client', 'the token was not issued to this client');
       }
-      await ctx.store.accessTokens.revoke(record.id, ctx.now());
+      // A recorded token in its row; a stateless JWT in the revocation list (access_token.ts).
+      await revokeAccessToken(ctx, record);
     } else {
       // A refresh token (token_type_hint is only a hint, §2.1): revoke its whole family,
       // and with it the access tokens issued from it (§2.1 SHOULD; Salesforce does).

@@ -80,12 +80,18 @@ export async function listApprovals(
   return views;
 }
 
-/** Deletes the approval and revokes the app's live access tokens for that user. */
+/**
+ * Deletes the approval and revokes the app's live access tokens for that user: the recorded
+ * ones in their rows (counted), the stateless JWTs by a cutoff — every one of the pair issued
+ * up to now (oauth/tokens/revocations.ts).
+ */
 export async function revokeApproval(ctx: ServerContext, id: string): Promise<{ revokedTokens: number }> {
   const a = await ctx.store.approvals.findById(id);
   if (!a || !(await ctx.store.approvals.delete(id)))
     throw new OAuthError('not_found', 'no approval with that id');
-  const revokedTokens = await ctx.store.accessTokens.revokeForAppUser(a.appId, a.userId, ctx.now());
+  const now = ctx.now();
+  const revokedTokens = await ctx.store.accessTokens.revokeForAppUser(a.appId, a.userId, now);
+  await ctx.revocations.revokeAppUser(a.appId, a.userId, now);
   // …and the refresh families issued under it, with their access tokens: the approval was their
   // authority (RFC 7009 §2.1, RFC 9700 §4.14). Later JWT/SAML bearer grants fail for want of it.
   await revokeApprovalRefreshFamilies(ctx, id);

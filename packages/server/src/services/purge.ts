@@ -20,6 +20,8 @@ const FAMILY_RETENTION_MS = 86_400_000;
 
 export interface PurgeCounts {
   accessTokens: number;
+  /** Revocations of stateless JWTs (token_revocations) that no live token needs any more. */
+  tokenRevocations: number;
   refreshFamilies: number;
   authorizationCodes: number;
   replay: number;
@@ -31,6 +33,7 @@ type Task = (store: Store, now: number, limit: number) => Promise<number>;
 
 const TASKS: Record<keyof PurgeCounts, Task> = {
   accessTokens: (s, now, n) => s.accessTokens.purgeExpired(now, n),
+  tokenRevocations: (s, now, n) => s.revocations.purgeExpired(now, n),
   refreshFamilies: (s, now, n) => s.refreshTokens.purgeEnded(now - FAMILY_RETENTION_MS, n),
   authorizationCodes: (s, now, n) => s.authorizationCodes.purgeExpired(now - CODE_RETENTION_MS, n),
   replay: (s, now, n) => s.replay.purgeExpired(now, n),
@@ -107,6 +110,7 @@ export class Purger {
   private async pass(): Promise<PurgeCounts> {
     const counts: PurgeCounts = {
       accessTokens: 0,
+      tokenRevocations: 0,
       refreshFamilies: 0,
       authorizationCodes: 0,
       replay: 0,

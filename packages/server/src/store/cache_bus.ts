@@ -7,6 +7,10 @@
  *   missed), and until then the TTL bounds what is served.
  * - node:cluster workers (`s2s serve --workers N`, SQLite too): a message to the primary,
  *   which passes it to the other workers (cluster.ts).
+ * The bus also tells them that a stateless JWT was revoked (topic `revocations`,
+ * oauth/tokens/revocations.ts): they then read the new revocations at once. On PostgreSQL the
+ * topic travels in the payload and leaves caches alone; the primary relays worker messages
+ * without one, so a worker hearing one both clears its cache and reads revocations.
  */
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
@@ -20,9 +24,12 @@ export const CACHE_LISTENER_NAME = 's2s cache invalidation';
 /** The message a worker sends and receives (cluster.ts relays it). */
 export const CLUSTER_CACHE_MESSAGE = 's2s:cache-clear';
 
+/** What changed: cached rows, or revocations; `all` when it cannot be told (a reconnect). */
+export type BusTopic = 'cache' | 'revocations';
+
 export interface CacheBus {
-  /** Announces a change made by this process. */
-  publish(): void;
+  /** Announces a change made by this process (cached rows unless told otherwise). */
+  publish(topic?: BusTopic): void;
   close(): Promise<void>;
 }
 
@@ -31,7 +38,7 @@ interface Log {
 }
 
 /** LISTEN/NOTIFY on the database; `onChange` runs for other processes' changes and after a reconnect. */
-export function pgCacheBus(url: string, onChange: () => void, log?: Log): CacheBus {
+export function pgCacheBus(url: string, onChange: (topic: BusTopic | 'all') => void, log?: Log): CacheBus {
   const self = randomUUID();
   let client: pg.Client | undefined;
   let closed = false;
@@ -41,7 +48,10 @@ export function pgCacheBus(url: string, onChange: () => void, log?: Log): CacheB
   const connect = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url, application_name: CACHE_LISTENER_NAME });
     c.on('notification', (n) => {
-      if (n.channel === CACHE_CHANNEL && n.payload !== self) onChange();
+      if (n.channel !== CACHE_CHANNEL || !n.payload) return;
+      // `<sender>` (cached rows) or `<sender> revocations`.
+      const [from, topic] = n.payload.split(' ');
+      if (from !== self) onChange(topic === 'revocations' ? 'revocations' : 'cache');
     });
     c.on('error', () => {});
     c.on('end', () => {
@@ -63,7 +73,7 @@ export function pgCacheBus(url: string, onChange: () => void, log?: Log): CacheB
     client = c;
     failures = 0;
     // Changes made while nobody listened were not heard.
-    onChange();
+    onChange('all');
   };
 
   const schedule = () => {
@@ -85,8 +95,9 @@ export function pgCacheBus(url: string, onChange: () => void, log?: Log): CacheB
   });
 
   return {
-    publish() {
-      client?.query('SELECT pg_notify($1, $2)', [CACHE_CHANNEL, self]).catch(() => {});
+    publish(topic: BusTopic = 'cache') {
+      const payload = topic === 'cache' ? self : `${self} ${topic}`;
+      client?.query('SELECT pg_notify($1, $2)', [CACHE_CHANNEL, payload]).catch(() => {});
     },
     async close() {
       closed = true;
@@ -97,10 +108,10 @@ export function pgCacheBus(url: string, onChange: () => void, log?: Log): CacheB
 }
 
 /** Between the workers of one `s2s serve --workers N` (no-op outside a cluster worker). */
-export function clusterCacheBus(onChange: () => void): CacheBus {
+export function clusterCacheBus(onChange: (topic: BusTopic | 'all') => void): CacheBus {
   if (!cluster.isWorker) return { publish() {}, close: async () => {} };
   const onMessage = (m: unknown) => {
-    if ((m as { type?: unknown })?.type === CLUSTER_CACHE_MESSAGE) onChange();
+    if ((m as { type?: unknown })?.type === CLUSTER_CACHE_MESSAGE) onChange('all');
   };
   process.on('message', onMessage);
   return {
@@ -115,8 +126,8 @@ export function clusterCacheBus(onChange: () => void): CacheBus {
 
 export function combineBuses(buses: CacheBus[]): CacheBus {
   return {
-    publish: () => {
-      for (const b of buses) b.publish();
+    publish: (topic?: BusTopic) => {
+      for (const b of buses) b.publish(topic);
     },
     close: async () => {
       await Promise.all(buses.map((b) => b.close()));
@@ -127,21 +138,39 @@ export function combineBuses(buses: CacheBus[]): CacheBus {
 /**
  * The store with its read cache (cache.ts) and the buses that clear it everywhere: node:cluster
  * messages always (a no-op outside a worker), PostgreSQL NOTIFY when the store is PostgreSQL.
- * Closing the store closes the listener too. `ttlMs` 0: the store unchanged.
+ * Closing the store closes the listener too. `ttlMs` 0: no cache. With `onRevocations`, a
+ * revocation written through the returned store is announced (topic `revocations`), and
+ * `onRevocations` runs when another process announces one (or may have: a reconnect).
  */
 export function withSharedCache(
   store: Store,
-  opts: { ttlMs: number; databaseUrl: string; log?: Log },
+  opts: { ttlMs: number; databaseUrl: string; log?: Log; onRevocations?: () => void },
 ): Store {
   const cache = new ReadCache({ ttlMs: opts.ttlMs });
-  if (!cache.enabled) return store;
-  const clear = () => cache.clear();
-  const buses = [clusterCacheBus(clear)];
-  if (store.dialect === 'postgres') buses.push(pgCacheBus(opts.databaseUrl, clear, opts.log));
+  const onRevocations = opts.onRevocations;
+  if (!cache.enabled && !onRevocations) return store;
+  const heard = (topic: BusTopic | 'all') => {
+    if (topic !== 'revocations') cache.clear();
+    if (topic !== 'cache') onRevocations?.();
+  };
+  const buses = [clusterCacheBus(heard)];
+  if (store.dialect === 'postgres') buses.push(pgCacheBus(opts.databaseUrl, heard, opts.log));
   const bus = combineBuses(buses);
   const cached = withReadCache(store, cache, () => bus.publish());
+  const revocations = store.revocations;
   return {
     ...cached,
+    revocations: onRevocations
+      ? {
+          listSince: (after, now) => revocations.listSince(after, now),
+          purgeExpired: (before, limit) => revocations.purgeExpired(before, limit),
+          async insert(r) {
+            const seq = await revocations.insert(r);
+            bus.publish('revocations');
+            return seq;
+          },
+        }
+      : revocations,
     async close() {
       await bus.close();
       await store.close();

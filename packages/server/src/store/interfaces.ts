@@ -75,6 +75,30 @@ export interface AccessTokenStore {
   purgeExpired(before: number, limit: number): Promise<number>;
 }
 
+/**
+ * A revocation of stateless JWT access tokens (those with no row in access_tokens):
+ * one token by `jti`, or every token of an (app, user) issued at or before `notBefore`.
+ */
+export type TokenRevocation =
+  | { kind: 'jti'; jti: string; expiresAt: number; createdAt: number }
+  | {
+      kind: 'app_user';
+      appId: string;
+      userId: string;
+      notBefore: number;
+      expiresAt: number;
+      createdAt: number;
+    };
+
+export interface RevocationStore {
+  /** Records a revocation; returns its `seq`. Commits in `seq` order across processes. */
+  insert(r: TokenRevocation): Promise<number>;
+  /** Revocations with `seq > after` that expire after `now`, by `seq`, with their `seq`. */
+  listSince(after: number, now: number): Promise<Array<TokenRevocation & { seq: number }>>;
+  /** Deletes revocations that expired before `before`, at most `limit`. Returns how many. */
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
 export interface ReplayStore {
   /**
    * Records a single-use key (assertion id, jti …) until `expiresAt`.
@@ -387,6 +411,7 @@ export interface Store {
   readonly preauthorizations: PreauthorizationStore;
   readonly approvals: ApprovalStore;
   readonly accessTokens: AccessTokenStore;
+  readonly revocations: RevocationStore;
   readonly replay: ReplayStore;
   readonly signingKeys: SigningKeyStore;
   readonly audit: AuditStore;

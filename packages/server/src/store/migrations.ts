@@ -338,6 +338,37 @@ function m0006(): Migration {
   };
 }
 
+/**
+ * 0007: revocations of stateless JWT access tokens (no row in access_tokens; RFC 7009).
+ * `seq` only grows and is never reused (SQLite AUTOINCREMENT, PostgreSQL a sequence), so each
+ * process reads what is new with `seq > last seen`; `expires_at` is indexed for the purge.
+ */
+function m0007(dialect: Dialect): Migration {
+  const int = dialect === 'sqlite' ? 'integer' : 'bigint';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('token_revocations')
+        .addColumn('seq', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+          dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('jti', 'text')
+        .addColumn('app_id', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('not_before', int)
+        .addColumn('expires_at', int, (c) => c.notNull())
+        .addColumn('created_at', int, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('token_revocations_expires')
+        .on('token_revocations')
+        .column('expires_at')
+        .execute();
+    },
+  };
+}
+
 /** All migrations in order. Names sort lexically; never rename or edit a shipped one. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -347,6 +378,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0004_records': m0004(dialect),
     '0005_signing_key_activation': m0005(dialect),
     '0006_purge_indexes': m0006(),
+    '0007_token_revocations': m0007(dialect),
   };
 }
 

@@ -18,6 +18,7 @@ import { SqlLoginThrottleStore } from './sql/login_throttle.ts';
 import { SqlAuditStore, SqlSettingsStore, SqlSigningKeyStore } from './sql/misc.ts';
 import { SqlApiUsageStore, SqlRecordStore } from './sql/records.ts';
 import { SqlRefreshTokenStore } from './sql/refresh_tokens.ts';
+import { SqlRevocationStore } from './sql/revocations.ts';
 import { SqlSessionStore } from './sql/sessions.ts';
 import { SqlAccessTokenStore, SqlReplayStore } from './sql/tokens.ts';
 import { SqlUserStore } from './sql/users.ts';
@@ -118,6 +119,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     preauthorizations: new SqlPreauthorizationStore(db),
     approvals: new SqlApprovalStore(db),
     accessTokens: new SqlAccessTokenStore(db),
+    revocations: new SqlRevocationStore(db, dialect),
     replay: new SqlReplayStore(db),
     signingKeys: new SqlSigningKeyStore(db),
     audit: new SqlAuditStore(db),

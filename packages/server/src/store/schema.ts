@@ -194,6 +194,25 @@ export interface ApiUsageTable {
   count: number;
 }
 
+/**
+ * 0007_token_revocations: revocations of stateless JWT access tokens, which have no row in
+ * access_tokens (oauth/tokens/revocations.ts). `seq` only grows, in commit order, so a
+ * process catches up by reading `seq >` the last it saw.
+ */
+export interface TokenRevocationsTable {
+  seq: Generated<number>;
+  /** `jti`: one token; `app_user`: every token of (app_id, user_id) issued at or before `not_before`. */
+  kind: string;
+  jti: string | null;
+  app_id: string | null;
+  user_id: string | null;
+  /** For `app_user`: the cutoff, epoch ms (tokens with an issue time ≤ it are revoked). */
+  not_before: number | null;
+  /** When no token it covers can still be live: the row may then be forgotten and purged. */
+  expires_at: number;
+  created_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   users: UsersTable;
@@ -213,4 +232,5 @@ export interface Database {
   login_failures: LoginFailuresTable;
   records: RecordsTable;
   api_usage: ApiUsageTable;
+  token_revocations: TokenRevocationsTable;
 }

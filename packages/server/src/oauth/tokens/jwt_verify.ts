@@ -3,7 +3,7 @@
  * RFC 9068 §4 — `typ` at+jwt, our issuer, our audience, an allow-listed
  * algorithm, a key from our own JWKS (never one named by the token), `exp`.
  */
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { ServerContext } from '../../context.ts';
 
 const cache = new WeakMap<object, { generation: number; set: ReturnType<typeof createLocalJWKSet> }>();
@@ -16,8 +16,8 @@ function keySet(ctx: ServerContext) {
   return set;
 }
 
-/** The token's `jti` when signature and claims check out, else null. */
-export async function verifyJwtAccessToken(ctx: ServerContext, token: string): Promise<string | null> {
+/** The token's claims when signature and claims check out (a string `jti` among them), else null. */
+export async function verifyJwtAccessToken(ctx: ServerContext, token: string): Promise<JWTPayload | null> {
   try {
     const { payload } = await jwtVerify(token, keySet(ctx), {
       algorithms: ['ES256', 'RS256'],
@@ -27,7 +27,7 @@ export async function verifyJwtAccessToken(ctx: ServerContext, token: string): P
       currentDate: new Date(ctx.now()),
       requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
     });
-    return typeof payload.jti === 'string' ? payload.jti : null;
+    return typeof payload.jti === 'string' ? payload : null;
   } catch {
     return null;
   }
