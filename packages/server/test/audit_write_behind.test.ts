@@ -6,11 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { openStore } from '../src/store/open.ts';
-import { basic, DB_KINDS, type DbKind, PG_ADMIN_URL, startTestServer, type TestServer } from './harness.ts';
+import { basic, DB_KINDS, PG_ADMIN_URL, startTestServer, type TestServer } from './harness.ts';
 import { sample } from './metrics_helpers.ts';
+import { onDatabase } from './sql_beside.ts';
 
 const TOKEN = '/services/oauth2/token';
 
@@ -44,27 +43,6 @@ async function until(check: () => Promise<boolean>, ms: number, what: string): P
   while (!(await check())) {
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Runs SQL on the server's database through a connection of its own. */
-async function onDatabase(kind: DbKind, url: string, statement: string): Promise<void> {
-  if (kind === 'sqlite') {
-    const db = new SQLite(url.slice('sqlite:'.length));
-    try {
-      db.pragma('busy_timeout = 5000');
-      db.exec(statement);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
   }
 }
 
