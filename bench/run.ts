@@ -8,7 +8,8 @@
  * store again holding 10^6 access tokens. Loopback only. Writes bench/results/results.{json,md,svg}.
  *
  * Environment: BENCH_WARMUP (3), BENCH_SECONDS (10), BENCH_BIG_STORE (1000000; 0 skips it),
- * BENCH_ONLY (comma-separated scenario ids), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_ONLY (comma-separated scenario ids), BENCH_CONTENDERS (comma-separated: ceiling, oidc-provider,
+ * s2s-sqlite, s2s-postgres; all by default), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_PROFILE (a directory: s2s runs under --cpu-prof; summarise with bench/profsum.mjs).
  */
 import { randomBytes } from 'node:crypto';
@@ -40,6 +41,8 @@ const WARMUP = Number(env.BENCH_WARMUP ?? 3);
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const BIG_STORE = Number(env.BENCH_BIG_STORE ?? 1_000_000);
 const ONLY = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : null;
+const CONTENDERS = env.BENCH_CONTENDERS ? new Set(env.BENCH_CONTENDERS.split(',')) : null;
+const runs_ = (c: Contender) => !CONTENDERS || CONTENDERS.has(c);
 const PG_URL = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONNECTIONS = 50;
 const AUDIENCE = 'https://bench.s2s.local';
@@ -321,14 +324,22 @@ async function main(): Promise<void> {
     .export({ type: 'spki', format: 'pem' })
     .toString();
   pinSelf();
-  say('ceiling (node:http, no framework, no database):');
-  await runCeiling(assertions, publicPem);
-  say('oidc-provider 9 (in-memory adapter):');
-  await runOidc();
-  say('s2s-oauth, SQLite:');
-  await runS2s('sqlite', assertions, pair.certificatePem);
-  say('s2s-oauth, PostgreSQL:');
-  await runS2s('postgres', assertions, pair.certificatePem);
+  if (runs_('ceiling')) {
+    say('ceiling (node:http, no framework, no database):');
+    await runCeiling(assertions, publicPem);
+  }
+  if (runs_('oidc-provider')) {
+    say('oidc-provider 9 (in-memory adapter):');
+    await runOidc();
+  }
+  if (runs_('s2s-sqlite')) {
+    say('s2s-oauth, SQLite:');
+    await runS2s('sqlite', assertions, pair.certificatePem);
+  }
+  if (runs_('s2s-postgres')) {
+    say('s2s-oauth, PostgreSQL:');
+    await runS2s('postgres', assertions, pair.certificatePem);
+  }
   meta.loadEnd = loadavg()
     .map((x) => x.toFixed(2))
     .join(' ');
