@@ -163,7 +163,9 @@ export class SqlApiUsageStore implements ApiUsageStore {
     // VALUES columns are column1, column2 … on both databases. The cast types the count on
     // PostgreSQL (a bare parameter in VALUES is text). The SELECT's WHERE skips apps deleted
     // since their calls were counted, which would otherwise fail the whole batch on the
-    // foreign key; it also settles SQLite's ON-after-SELECT parsing ambiguity.
+    // foreign key; it also settles SQLite's ON-after-SELECT parsing ambiguity. The text differs
+    // by row count only, so the kept SQLite statements (sqlite_connection.ts) hold one per batch
+    // size seen — a handful while few apps are active, and run once a second, not per call.
     const rows = sql.join(
       [...sums.values()].map((i) => sql`(${i.appId}, ${i.day}, cast(${i.n} as integer))`),
     );
