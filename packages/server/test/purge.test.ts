@@ -177,10 +177,15 @@ for (const kind of DB_KINDS) {
         s.loginThrottle.record({ id, username: 'u', address: '127.0.0.1', at });
       await failure(crypto.randomUUID(), NOW - DAY);
       await failure(crypto.randomUUID(), NOW - 60_000);
+      const revocation = (jti: string, expiresAt: number) =>
+        s.revocations.insert({ kind: 'jti', jti, expiresAt, createdAt: NOW - HOUR });
+      await revocation('st-old', NOW - 1);
+      await revocation('st-live', NOW + HOUR);
 
       const counts = await new Purger(s, { now: () => NOW, batchSize: 1 }).runOnce();
       assert.deepEqual(counts, {
         accessTokens: 2,
+        tokenRevocations: 1,
         refreshFamilies: 2,
         authorizationCodes: 1,
         replay: 1,
@@ -197,6 +202,12 @@ for (const kind of DB_KINDS) {
       assert.equal(await s.replay.consume('live', NOW + 2000, NOW), false, 'the live record still blocks');
       assert.ok(await s.sessions.find('s-live', NOW));
       assert.deepEqual(await s.loginThrottle.count('u', '127.0.0.1', 0), { username: 1, address: 1 });
+      const revocations = await s.revocations.listSince(0, 0);
+      assert.deepEqual(
+        revocations.map((r) => r.kind === 'jti' && r.jti),
+        ['st-live'],
+        'a revocation still needed stays',
+      );
 
       assert.deepEqual(await new Purger(s, { now: () => NOW }).runOnce(), zero(), 'nothing left to purge');
     });
