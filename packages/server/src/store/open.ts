@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, type SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, type PostgresDialect, type SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { MigrationStatus, Store } from './interfaces.ts';
 import { type Dialect, migrationProvider, migrations } from './migrations.ts';
@@ -45,18 +45,34 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
   throw new Error(`database URL "${url}" must start with sqlite: or postgres://`);
 }
 
-function sqliteDialect(path: string): SqliteDialect {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const db = new SQLite(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
+/** The pragmas every SQLite connection gets (exported for bench/measure_token_inserts.ts). */
+export const SQLITE_PRAGMAS: readonly string[] = [
+  'journal_mode = WAL',
+  'synchronous = NORMAL',
+  'busy_timeout = 5000',
+  'foreign_keys = ON',
   // Reads straight from the OS page cache, without a system call per page: with 10^6 tokens,
   // lookups by hash cost ~10 µs instead of ~15 (docs/performance.md). Address space, not memory.
-  db.pragma('mmap_size = 268435456');
-  // Kept statements, IMMEDIATE transactions (sqlite_connection.ts), group commit (sqlite_group_commit.ts).
-  return new GroupCommitSqliteDialect(sqliteConnection(db));
+  'mmap_size = 268435456',
+];
+
+/** `checkpointThread: false` keeps SQLite's checkpoints on the main thread (for measuring). */
+export function sqliteDialect(
+  path: string,
+  pragmas: readonly string[] = SQLITE_PRAGMAS,
+  opts: { checkpointThread?: boolean } = {},
+): SqliteDialect {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new SQLite(path);
+  for (const p of pragmas) db.pragma(p);
+  // Kept statements, IMMEDIATE transactions, checkpoints in a thread (sqlite_connection.ts),
+  // group commit (sqlite_group_commit.ts).
+  return new GroupCommitSqliteDialect(sqliteConnection(db, opts));
+}
+
+/** PostgreSQL through a pool of `max` connections, with group commit (pg_group_commit.ts). */
+export function pgDialect(connectionString: string, max: number): PostgresDialect {
+  return new GroupCommitPostgresDialect({ pool: postgresPool(connectionString, max) });
 }
 
 function postgresPool(connectionString: string, max: number): pg.Pool {
@@ -88,10 +104,7 @@ export class PendingMigrationsError extends Error {}
 export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const { dialect, target } = parseDatabaseUrl(url);
   const db = new Kysely<Database>({
-    dialect:
-      dialect === 'sqlite'
-        ? sqliteDialect(target)
-        : new GroupCommitPostgresDialect({ pool: postgresPool(target, opts.poolSize ?? 10) }),
+    dialect: dialect === 'sqlite' ? sqliteDialect(target) : pgDialect(target, opts.poolSize ?? 10),
   });
   try {
     if (opts.migrate === false) {

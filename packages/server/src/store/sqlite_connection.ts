@@ -11,14 +11,22 @@
  *   transaction wait its turn (busy_timeout) like any single write, so processes sharing the
  *   file (`s2s serve --workers N`, the CLI beside a server) do not fail each other. Inside one
  *   process nothing changes: Kysely already runs one transaction at a time.
+ * - WAL checkpoints move to a thread of their own once the store is busy (sqlite_checkpointer.ts).
  */
+import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { Checkpointer } from './sqlite_checkpointer.ts';
 import type { GroupCommitDatabase, Statement } from './sqlite_group_commit.ts';
 
 const MAX_STATEMENTS = 1000;
 
-export function sqliteConnection(db: BetterSqlite3.Database): GroupCommitDatabase {
+export function sqliteConnection(
+  db: BetterSqlite3.Database,
+  { checkpointThread = true }: { checkpointThread?: boolean } = {},
+): GroupCommitDatabase {
   const statements = new Map<string, Statement>();
+  const checkpointer =
+    checkpointThread && !db.memory && db.name ? new Checkpointer(db, resolve(db.name)) : undefined;
   return {
     get inTransaction() {
       return db.inTransaction;
@@ -33,7 +41,11 @@ export function sqliteConnection(db: BetterSqlite3.Database): GroupCommitDatabas
       }
       return stmt;
     },
-    close() {
+    committed() {
+      checkpointer?.committed();
+    },
+    async close() {
+      await checkpointer?.stop();
       statements.clear();
       db.close();
     },

@@ -44,6 +44,9 @@ interface Pending {
 export interface GroupCommitDatabase extends SqliteDatabase {
   readonly inTransaction: boolean;
   prepare(sql: string): Statement;
+  /** Told after each COMMIT that wrote (sqlite_checkpointer.ts counts them). */
+  committed?(): void;
+  close(): void | Promise<void>;
 }
 
 function run(stmt: Statement, parameters: readonly unknown[]): QueryResult<unknown> {
@@ -109,6 +112,7 @@ class GroupCommitDriver implements Driver {
   async commitTransaction(conn: DatabaseConnection): Promise<void> {
     try {
       this.db.prepare('commit').run([]);
+      this.db.committed?.();
     } finally {
       this.end(conn as Connection);
     }
@@ -124,7 +128,7 @@ class GroupCommitDriver implements Driver {
 
   async destroy(): Promise<void> {
     while (this.held) await this.wait();
-    this.db.close();
+    await this.db.close();
   }
 
   private end(c: Connection): void {
@@ -185,7 +189,9 @@ class GroupCommitDriver implements Driver {
     if (group.length === 1) {
       const [p] = group as [Pending];
       try {
-        p.resolve(run(p.stmt, p.parameters));
+        const r = run(p.stmt, p.parameters);
+        this.db.committed?.();
+        p.resolve(r);
       } catch (err) {
         p.reject(err);
       }
@@ -218,6 +224,7 @@ class GroupCommitDriver implements Driver {
       for (const [p] of done) p.reject(err);
       return;
     }
+    this.db.committed?.();
     for (const [p, r] of done) p.resolve(r);
   }
 }
