@@ -39,9 +39,21 @@ export class Checkpointer {
     private readonly path: string,
   ) {}
 
-  /** Told of every COMMIT that wrote (group commit, single write, Kysely transaction). */
+  /**
+   * Told of every COMMIT that wrote (group commit, single write, Kysely transaction), before the
+   * writers are answered: it must not throw. A thread that cannot start leaves SQLite's own
+   * auto-checkpoint in charge, as before.
+   */
   committed(): void {
     if (this.worker || this.stopped || ++this.commits < START_AFTER) return;
+    try {
+      this.start();
+    } catch {
+      this.stopped = true;
+    }
+  }
+
+  private start(): void {
     const worker = new Worker(new URL('./sqlite_checkpoint_worker.mjs', import.meta.url), {
       workerData: {
         module: createRequire(import.meta.url).resolve('better-sqlite3'),
@@ -54,7 +66,11 @@ export class Checkpointer {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('error', () => {
       // Cannot open the file, or an I/O error: checkpoint on the main connection, as SQLite does.
-      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+      try {
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+      } catch {
+        /* closing */
+      }
     });
     this.db.pragma(`wal_autocheckpoint = ${BACKSTOP}`);
   }
