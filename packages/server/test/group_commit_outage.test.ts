@@ -104,6 +104,7 @@ describe('group commit (postgres): the connection lost during a group', () => {
     await locker.connect();
     locker.on('error', () => {});
     // The group's INSERT waits on this lock, so the group is in flight when its connection dies.
+    const lockerPid = (await locker.query('select pg_backend_pid() as pid')).rows[0].pid as number;
     await locker.query('begin');
     await locker.query('lock table access_tokens in exclusive mode');
     const batch = Array.from({ length: 20 }, () => token());
@@ -122,7 +123,7 @@ describe('group commit (postgres): the connection lost during a group', () => {
       await c.query(`alter database ${name} allow_connections false`);
       await c.query(
         'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> $2',
-        [name, locker.processID],
+        [name, lockerPid],
       );
     });
     const results = await settled;
