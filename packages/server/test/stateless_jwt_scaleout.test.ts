@@ -5,10 +5,14 @@
  *   polls only once a minute;
  * - not announced (a row written by hand, no NOTIFY): at its next poll, within
  *   S2S_REVOCATION_POLL_MS.
- * The same for the cutoff an approval revocation writes. Each is asserted with a deadline, polling the API, never with a fixed sleep.
+ * The same for the cutoff an approval revocation writes, and between the workers of one
+ * `--workers 2` server on SQLite (node:cluster messages). Each is asserted with a deadline, polling the API, never with a fixed sleep.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import pg from 'pg';
@@ -128,5 +132,40 @@ describe('stateless JWT revocations across two s2s serve processes (PostgreSQL)'
       await eventually(async () => (await status(quiet, token)) === 401, SLACK_MS),
       'quiet refuses it',
     );
+  });
+});
+
+describe('stateless JWT revocations across the workers of s2s serve --workers 2 (SQLite)', () => {
+  let dir: string;
+  let s: Serve;
+  let f: Fixture;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 's2s-stateless-'));
+    // Workers poll once a minute: whatever they see sooner came as a message between them.
+    s = await serve(['--workers', '2', '--db', `sqlite:${join(dir, 's2s.db')}`, '--issuer', ISSUER], {
+      env: { ...ENV, S2S_REVOCATION_POLL_MS: '60000' },
+      ready: /2 workers ready/,
+    });
+    f = await fixture(s);
+  });
+  after(async () => {
+    await s?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('revoked through one worker: every worker refuses it within milliseconds', async (t) => {
+    const token = (await clientCredentials(s, f)).body.access_token as string;
+    // 10 calls at once open several connections, which node:cluster hands out in turn (round robin).
+    const statuses = async () =>
+      Promise.all(Array.from({ length: 10 }, () => s.get(API, { authorization: `Bearer ${token}` }))).then(
+        (rs) => rs.map((r) => r.status),
+      );
+    assert.deepEqual(await statuses(), Array(10).fill(200));
+    assert.equal((await s.form('/services/oauth2/revoke', { token })).status, 200);
+    const t0 = Date.now();
+    const refused = await eventually(async () => (await statuses()).every((x) => x === 401), SLACK_MS);
+    assert.ok(refused, 'every worker refuses it');
+    t.diagnostic(`all 10 calls refused ${Date.now() - t0} ms after the revoke answered`);
   });
 });
