@@ -4,11 +4,11 @@
  * into the database file and fsyncs both (the auto-checkpoint) — on the main thread, because
  * better-sqlite3 is synchronous, with the event loop stopped meanwhile. With 10^6 access tokens
  * the token-id and token-hash indexes are ~30 000 pages, each insert dirties two random ones,
- * and that fsync writes back ~1 000 scattered pages: measured (bench/measure_token_inserts.ts,
- * 20 000 inserts 50 at a time) 688 µs of event loop per insert against 430 on a small store, and
- * 318 µs with no fsync at all. Here a worker thread with its own connection runs a PASSIVE
- * checkpoint every INTERVAL_MS, so the I/O waits leave the event loop; durability is unchanged
- * (the same fsyncs, by another thread).
+ * and that fsync writes back ~1 000 scattered pages. Measured (bench/measure_token_inserts.ts,
+ * 50 inserts per turn, docs/storage.md): event-loop time per insert ~360 µs at 10^6 tokens and
+ * ~235 on a small store; ~280 and ~170 with this thread. Here a worker thread with its own
+ * connection runs a PASSIVE checkpoint every INTERVAL_MS, so the I/O waits leave the event
+ * loop; durability is unchanged (the same fsyncs, by another thread).
  *
  * - It starts after START_AFTER commits, so the many short-lived stores of tests and CLI commands
  *   never start a thread.
