@@ -53,7 +53,13 @@ for (const kind of DB_KINDS) {
 
     test('a full buffer drops the oldest failed attempts first, counted; the rest is written after', async () => {
       const dropped: number[] = [];
+      const logged: { lost?: number; msg: string }[] = [];
+      const log = {
+        warn: () => {},
+        error: (o: { lost?: number }, msg: string) => logged.push({ lost: o.lost, msg }),
+      };
       const sink = new WriteBehindAuditStore(store.audit, {
+        log,
         flushMs: 10,
         maxBuffered: 4,
         retryMinMs: 20,
@@ -75,6 +81,11 @@ for (const kind of DB_KINDS) {
       }
       assert.deepEqual(dropped, [1, 1]);
       await sink.close();
+      // The first loss at once; the next, within 10 s, in one line once the events are written.
+      assert.deepEqual(
+        logged.filter((l) => l.msg.startsWith('AUDIT EVENTS LOST')).map((l) => l.lost),
+        [1, 1],
+      );
       assert.equal(sink.healthy, true);
       const stored = (await store.audit.list({ clientId: 'bounded' })).reverse();
       assert.deepEqual(

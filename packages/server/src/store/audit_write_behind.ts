@@ -66,6 +66,9 @@ export class WriteBehindAuditStore implements AuditStore {
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private closed = false;
+  /** Lost events not yet in a log line, and when the last loss was logged (at most every 10 s). */
+  private lostUnlogged = 0;
+  private lastLossLog = Number.NEGATIVE_INFINITY;
   private readonly batchSize: number;
   private readonly maxBuffered: number;
   private readonly retryMinMs: number;
@@ -94,11 +97,11 @@ export class WriteBehindAuditStore implements AuditStore {
   async record(e: AuditEvent): Promise<void> {
     // After close nothing would flush again: write through (and fail as the closed store does).
     if (this.closed) return this.inner.record(e);
-    if (this.size >= this.maxBuffered) this.dropOne();
+    if (this.size >= this.maxBuffered) this.#dropOne();
     this.buffer.push(e);
     if (this.failures > 0) return; // the retry timer is set
-    if (this.buffer.length >= this.batchSize) this.kick();
-    else this.schedule(this.opts.flushMs);
+    if (this.buffer.length >= this.batchSize) this.#kick();
+    else this.#schedule(this.opts.flushMs);
   }
 
   async recordMany(events: AuditEvent[]): Promise<void> {
@@ -118,7 +121,7 @@ export class WriteBehindAuditStore implements AuditStore {
 
   /** Writes everything buffered now; rejects when a write fails (the events stay buffered). */
   flush(): Promise<void> {
-    this.running ??= this.drain().finally(() => {
+    this.running ??= this.#drain().finally(() => {
       this.running = undefined;
     });
     return this.running;
@@ -132,48 +135,51 @@ export class WriteBehindAuditStore implements AuditStore {
     try {
       await this.flush();
     } catch (err) {
-      const lost = this.size;
+      const n = this.size;
       this.buffer = [];
-      this.opts.counters?.dropped(lost);
-      this.opts.log?.error({ err, lost }, 'AUDIT EVENTS LOST: the buffer could not be written at close');
+      this.#lost(n, 'the buffer could not be written at shutdown', { err }, true);
     }
+    if (this.lostUnlogged > 0) this.#lost(0, 'while the database could not be written', {}, true);
   }
 
-  private schedule(ms: number): void {
+  // Internals are #private: the store's instrumentation times every method it can see
+  // (metrics/instrument_store.ts), and these are not store operations.
+  #schedule(ms: number): void {
     if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.kick();
+      this.#kick();
     }, ms);
     // A pending flush must not keep the process alive; close() flushes what is left.
     this.timer.unref();
   }
 
   /** A flush nobody awaits: a failure is handled (kept, retried) in drain(). */
-  private kick(): void {
+  #kick(): void {
     this.flush().catch(() => {});
   }
 
-  private async drain(): Promise<void> {
+  async #drain(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.batchSize);
       this.inFlight = batch.length;
       try {
-        await this.write(batch);
+        await this.#write(batch);
       } catch (err) {
         // Keep the unwritten events, in order, ahead of those recorded meanwhile.
         this.buffer = batch.slice((err as { settled?: number }).settled ?? 0).concat(this.buffer);
         this.inFlight = 0;
-        while (this.buffer.length > this.maxBuffered) this.dropOne();
-        this.failed(err);
+        while (this.buffer.length > this.maxBuffered) this.#dropOne();
+        this.#failed(err);
         throw err;
       }
       this.inFlight = 0;
       if (this.failures > 0) {
         this.opts.log?.warn({ failures: this.failures }, 'audit events written again after failures');
         this.failures = 0;
+        if (this.lostUnlogged > 0) this.#lost(0, 'while the database could not be written', {}, true);
       }
     }
   }
@@ -182,7 +188,7 @@ export class WriteBehindAuditStore implements AuditStore {
    * Writes one batch. A failure leaves the whole batch unwritten, except in the one-by-one
    * fallback, which sets `settled` on the error: the events before it were written or dropped.
    */
-  private async write(batch: AuditEvent[]): Promise<void> {
+  async #write(batch: AuditEvent[]): Promise<void> {
     const c = this.opts.counters;
     try {
       await this.inner.recordMany(batch);
@@ -201,13 +207,12 @@ export class WriteBehindAuditStore implements AuditStore {
         c?.flushed(1);
       } catch (err) {
         if (!isRowError(err)) throw Object.assign(err as object, { settled: i });
-        c?.dropped(1);
-        this.opts.log?.error({ err, event: e }, 'AUDIT EVENT LOST: the database refused it');
+        this.#lost(1, 'the database refused the row', { err, event: e });
       }
     }
   }
 
-  private failed(err: unknown): void {
+  #failed(err: unknown): void {
     this.failures++;
     this.opts.counters?.failure();
     if (this.failures === 1) {
@@ -216,19 +221,33 @@ export class WriteBehindAuditStore implements AuditStore {
         'audit events cannot be written; token issuance paused',
       );
     }
-    this.schedule(Math.min(this.retryMinMs * 2 ** (this.failures - 1), this.retryMaxMs));
+    this.#schedule(Math.min(this.retryMinMs * 2 ** (this.failures - 1), this.retryMaxMs));
   }
 
   /** Makes room for one event: the oldest failed grant attempt goes first, else the oldest event. */
-  private dropOne(): void {
+  #dropOne(): void {
     const i = this.buffer.findIndex((e) => e.event === 'token' && e.result === 'failure');
     const [gone] = this.buffer.splice(Math.max(i, 0), 1);
-    if (!gone) return;
-    this.opts.counters?.dropped(1);
-    this.opts.log?.error(
-      { event: gone, maxBuffered: this.maxBuffered },
-      'AUDIT EVENT LOST: the buffer is full while the database cannot be written',
-    );
+    if (gone) {
+      this.#lost(1, 'the buffer is full while the database cannot be written', {
+        event: gone,
+        maxBuffered: this.maxBuffered,
+      });
+    }
+  }
+
+  /**
+   * Counts lost events and says so loudly — at once for the first, then at most every 10 s with
+   * the number lost meanwhile (a long outage must not turn into a line per request).
+   */
+  #lost(n: number, reason: string, detail: object, now = false): void {
+    if (n > 0) this.opts.counters?.dropped(n);
+    this.lostUnlogged += n;
+    const t = Date.now();
+    if (!now && t - this.lastLossLog < 10_000) return;
+    this.lastLossLog = t;
+    this.opts.log?.error({ ...detail, lost: this.lostUnlogged }, `AUDIT EVENTS LOST: ${reason}`);
+    this.lostUnlogged = 0;
   }
 }
 
