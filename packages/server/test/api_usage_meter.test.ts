@@ -22,6 +22,7 @@ import {
   DB_KINDS,
   type DbKind,
   freshDatabase,
+  type HttpResult,
   startTestServer,
   type TestDatabase,
   type TestServer,
@@ -82,7 +83,7 @@ function startSecond(s: TestServer, apiUsageFlushMs: number): Promise<RunningSer
   });
 }
 
-async function call(base: string, token: string, path: string): Promise<{ status: number; body: unknown }> {
+async function call(base: string, token: string, path: string): Promise<HttpResult> {
   return toResult(await fetch(`${base}${DATA}${path}`, { headers: { authorization: `Bearer ${token}` } }));
 }
 
