@@ -139,6 +139,7 @@ const zero = (): PurgeCounts => ({
   replay: 0,
   sessions: 0,
   loginFailures: 0,
+  apiUsage: 0,
 });
 
 for (const kind of DB_KINDS) {
@@ -181,6 +182,10 @@ for (const kind of DB_KINDS) {
         s.revocations.insert({ kind: 'jti', jti, expiresAt, createdAt: NOW - HOUR });
       await revocation('st-old', NOW - 1);
       await revocation('st-live', NOW + HOUR);
+      const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      await s.apiUsage.increment(o.appId, day(NOW - 40 * DAY));
+      await s.apiUsage.increment(o.appId, day(NOW - 30 * DAY));
+      await s.apiUsage.increment(o.appId, day(NOW));
 
       const counts = await new Purger(s, { now: () => NOW, batchSize: 1 }).runOnce();
       assert.deepEqual(counts, {
@@ -191,6 +196,7 @@ for (const kind of DB_KINDS) {
         replay: 1,
         sessions: 1,
         loginFailures: 1,
+        apiUsage: 1,
       });
       for (const t of expired) assert.equal(await s.accessTokens.findById(t.id), undefined);
       for (const t of live) assert.ok(await s.accessTokens.findById(t.id), 'a live or revoked token stays');
@@ -208,6 +214,8 @@ for (const kind of DB_KINDS) {
         ['st-live'],
         'a revocation still needed stays',
       );
+      assert.equal(await s.apiUsage.count(o.appId, day(NOW - 30 * DAY)), 1, 'a count of 30 days ago stays');
+      assert.equal(await s.apiUsage.count(o.appId, day(NOW - 40 * DAY)), 0, 'one of 40 days ago is gone');
 
       assert.deepEqual(await new Purger(s, { now: () => NOW }).runOnce(), zero(), 'nothing left to purge');
     });

@@ -63,3 +63,18 @@ export function newClientSecret(): string {
 export function newOpaqueToken(): string {
   return randomBytes(32).toString('base64url');
 }
+
+/**
+ * A UUID version 7 (RFC 9562 §5.7): 48 bits of Unix milliseconds, then 74 random bits. Rows
+ * keyed by it are inserted at the right-hand edge of their primary-key index instead of on a
+ * random page: with 10^6 access tokens stored, an insert's SQLite checkpoint writes ~15 KB
+ * instead of ~25 KB (docs/storage.md). Only for ids that may reveal their creation time.
+ */
+export function uuidv7(nowMs: number): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(Math.max(0, Math.floor(nowMs)) % 2 ** 48, 0, 6);
+  b[6] = 0x70 | (b[6]! & 0x0f); // version 7
+  b[8] = 0x80 | (b[8]! & 0x3f); // variant 10
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,6 +1,6 @@
 /**
  * Background purge: deletes what has expired — access tokens, ended refresh families, used and
- * expired authorization codes, replay records, browser sessions, old sign-in failures — so the
+ * expired authorization codes, replay records, browser sessions, old sign-in failures, daily API counts older than 31 days — so the
  * store does not grow without bound. Started by server.ts in every process.
  *
  * Bounded: each task deletes `batchSize` rows per statement and at most `maxBatches` batches a
@@ -17,6 +17,8 @@ import type { Store } from '../store/interfaces.ts';
 const CODE_RETENTION_MS = 86_400_000;
 /** Ended (revoked or expired) refresh families are kept a day: reuse is still recognised. */
 const FAMILY_RETENTION_MS = 86_400_000;
+/** Daily API counts (one row per app and UTC day) are kept 31 days, then deleted. */
+const API_USAGE_RETENTION_MS = 31 * 86_400_000;
 
 export interface PurgeCounts {
   accessTokens: number;
@@ -27,6 +29,8 @@ export interface PurgeCounts {
   replay: number;
   sessions: number;
   loginFailures: number;
+  /** Daily API counts older than the retention (few rows: one per app and day). */
+  apiUsage: number;
 }
 
 type Task = (store: Store, now: number, limit: number) => Promise<number>;
@@ -39,7 +43,12 @@ const TASKS: Record<keyof PurgeCounts, Task> = {
   replay: (s, now, n) => s.replay.purgeExpired(now, n),
   sessions: (s, now, n) => s.sessions.purgeExpired(now, n),
   loginFailures: (s, now, n) => s.loginThrottle.purgeBefore(now - LOGIN_WINDOW_MS, n),
+  // One row per app and day, so one unbounded DELETE stays small; 0 afterwards (no second batch).
+  apiUsage: async (s, now) => s.apiUsage.purgeBefore(utcDayOf(now - API_USAGE_RETENTION_MS)),
 };
+
+/** `YYYY-MM-DD` of a UTC day, as api_usage stores it (resource/limits.ts utcDay). */
+const utcDayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 export interface PurgeOptions {
   /** Time between runs, ms (default 60 000; 0: never on a timer, runOnce only). */
@@ -116,6 +125,7 @@ export class Purger {
       replay: 0,
       sessions: 0,
       loginFailures: 0,
+      apiUsage: 0,
     };
     const failed: string[] = [];
     let lastError: unknown;

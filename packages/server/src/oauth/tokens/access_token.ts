@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, type JWTPayload } from 'jose';
 import type { ServerContext } from '../../context.ts';
 import { sha256Hex } from '../../domain/hashing.ts';
-import { newOpaqueToken } from '../../domain/ids.ts';
+import { newOpaqueToken, uuidv7 } from '../../domain/ids.ts';
 import type { AccessTokenRecord, App, User } from '../../domain/types.ts';
 import { verifyJwtAccessToken } from './jwt_verify.ts';
 
@@ -32,7 +32,7 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-/** The `jti` prefix of stateless JWT access tokens (a recorded token's `jti` is a UUID). */
+/** The `jti` prefix of stateless JWT access tokens (a recorded token's `jti` is a UUIDv7). */
 export const STATELESS_JTI_PREFIX = 'st-';
 
 export const isStatelessJti = (jti: string): boolean => jti.startsWith(STATELESS_JTI_PREFIX);
@@ -62,7 +62,9 @@ export function mintAccessToken(
   const { format, ttlSeconds } = input.app.policies.accessToken;
   const stateless = format === 'jwt' && opts.stateless === true;
   const record: AccessTokenRecord = {
-    id: stateless ? `${STATELESS_JTI_PREFIX}${randomUUID()}` : randomUUID(),
+    // A recorded token's id is time-ordered (its issue time is no secret: `iat`, `issued_at`),
+    // so its row lands at the end of the primary-key index (domain/ids.ts uuidv7).
+    id: stateless ? `${STATELESS_JTI_PREFIX}${randomUUID()}` : uuidv7(now),
     tokenHash: null,
     format,
     appId: input.app.id,
