@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { decodeJwt } from 'jose';
 import { basic, DB_KINDS, startTestServer, type TestServer } from './harness.ts';
 
 const AUDIT = '/admin/v1/audit';
@@ -116,6 +117,42 @@ for (const kind of DB_KINDS) {
       const r = await s.get(AUDIT);
       assert.equal(r.status, 401);
       assert.equal(r.body.error, 'invalid_token');
+    });
+
+    test('a success names the token it issued (a stateless JWT by its jti); a failure names none', async () => {
+      const jwtApp = await s.newApp({
+        clientCredentials: { enabled: true, runAs: username },
+        accessToken: { format: 'jwt' },
+      });
+      const id = jwtApp.app.clientId;
+      const ok = await s.form(
+        '/services/oauth2/token',
+        { grant_type: 'client_credentials' },
+        { authorization: basic(id, jwtApp.clientSecret) },
+      );
+      assert.equal(ok.status, 200);
+      const jti = decodeJwt(ok.body.access_token as string).jti as string;
+      assert.match(jti, /^st-/, 'a stateless JWT, which has no row of its own');
+      const bad = await s.form(
+        '/services/oauth2/token',
+        { grant_type: 'client_credentials' },
+        { authorization: basic(id, 'wrong') },
+      );
+      assert.equal(bad.status, 401);
+      const events = (await s.admin('GET', `${AUDIT}?clientId=${id}`)).body as (Event & {
+        tokenId: string | null;
+      })[];
+      assert.deepEqual(
+        events.map((e) => [e.result, e.tokenId]),
+        [
+          ['failure', null],
+          ['success', jti],
+        ],
+      );
+      // The older opaque successes name their record id, never the token itself.
+      const opaque = (await get(`?clientId=${clientId}&result=success`)) as (Event & { tokenId: string })[];
+      assert.equal(opaque.length, 2);
+      for (const e of opaque) assert.match(e.tokenId, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
     });
   });
 }

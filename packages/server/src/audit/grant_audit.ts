@@ -8,6 +8,8 @@ export interface GrantAttempt {
   audit: { clientId?: string; userId?: string; username?: string };
   sourceIp: string | null;
   error: unknown;
+  /** The access token issued (jti or record id), on success. */
+  tokenId?: string;
 }
 
 export async function recordGrantAttempt(ctx: ServerContext, a: GrantAttempt): Promise<void> {
@@ -42,6 +44,7 @@ export async function recordGrantAttempt(ctx: ServerContext, a: GrantAttempt): P
               ? 'store unavailable'
               : 'internal error',
       sourceIp: a.sourceIp,
+      tokenId: a.tokenId ?? null,
     });
   } catch (err) {
     // An audit write must not turn an answer into a 500, but it must not vanish either.

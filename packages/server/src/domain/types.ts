@@ -199,4 +199,9 @@ export interface AuditEvent {
   errorCode: string | null;
   errorDescription: string | null;
   sourceIp: string | null;
+  /**
+   * The access token a successful grant issued: its `jti` (JWT) or record id (opaque). For a
+   * stateless JWT this event is the only record of its issue (migration 0009).
+   */
+  tokenId?: string | null;
 }

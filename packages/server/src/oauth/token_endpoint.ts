@@ -88,7 +88,13 @@ export async function handleTokenRequest(
       issued_at: issuedAt,
       expires_in: issued.expiresIn,
     };
-    await recordGrantAttempt(ctx, { grantType, audit, sourceIp: input.sourceIp, error: null });
+    await recordGrantAttempt(ctx, {
+      grantType,
+      audit,
+      sourceIp: input.sourceIp,
+      error: null,
+      tokenId: issued.record.id,
+    });
     return body;
   } catch (err) {
     await recordGrantAttempt(ctx, {

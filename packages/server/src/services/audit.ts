@@ -25,6 +25,7 @@ export function auditEventView(e: AuditEvent) {
     errorCode: e.errorCode,
     errorDescription: e.errorDescription,
     sourceIp: e.sourceIp,
+    tokenId: e.tokenId ?? null,
   };
 }
 

@@ -12,8 +12,9 @@
  * Only hits are kept: an unknown client id, user or a refused check is asked again each time,
  * so something created in one process can be used at once through another.
  * Cached values are deep-frozen (they are shared between requests): code that mutated one
- * would throw instead of corrupting another request's view. Tokens are never cached: a
- * revocation is seen by the next request everywhere.
+ * would throw instead of corrupting another request's view. Token rows are never cached: their
+ * revocation is seen by the next request everywhere (stateless JWTs have no row; their
+ * revocations are kept by oauth/tokens/revocations.ts).
  */
 import type { App, AppCertificate, Approval, AppSecret, User } from '../domain/types.ts';
 import type { ApprovalStore, AppStore, PreauthorizationStore, Store, UserStore } from './interfaces.ts';

@@ -339,6 +339,30 @@ function m0006(): Migration {
 }
 
 /**
+ * 0008: the background purge deletes daily API counts by `day` (services/purge.ts); the primary
+ * key (app_id, day) cannot serve `day < ?`.
+ */
+function m0008(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('api_usage_day').on('api_usage').column('day').execute();
+    },
+  };
+}
+
+/**
+ * 0009: the audit event of a successful grant names the access token it issued (`jti` or record
+ * id): a stateless JWT has no row, so this is the record of its issue.
+ */
+function m0009(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('audit_events').addColumn('token_id', 'text').execute();
+    },
+  };
+}
+
+/**
  * 0007: revocations of stateless JWT access tokens (no row in access_tokens; RFC 7009).
  * `seq` only grows and is never reused (SQLite AUTOINCREMENT, PostgreSQL a sequence), so each
  * process reads what is new with `seq > last seen`; `expires_at` is indexed for the purge.
@@ -379,6 +403,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005_signing_key_activation': m0005(dialect),
     '0006_purge_indexes': m0006(),
     '0007_token_revocations': m0007(dialect),
+    '0008_api_usage_day': m0008(),
+    '0009_audit_token_id': m0009(),
   };
 }
 

@@ -139,6 +139,8 @@ export interface AuditEventsTable {
   error_code: string | null;
   error_description: string | null;
   source_ip: string | null;
+  /** 0009: the access token a successful grant issued (jti or record id). */
+  token_id: string | null;
 }
 
 export interface AuthorizationCodesTable {

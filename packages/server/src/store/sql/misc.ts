@@ -72,16 +72,16 @@ export class SqlSigningKeyStore implements SigningKeyStore {
 }
 
 /**
- * Rows per INSERT of `recordMany`: 10 parameters a row, so 2 560 per statement, far below
+ * Rows per INSERT of `recordMany`: 11 parameters a row, so 2 816 per statement, far below
  * SQLite's limit (32 766 since 3.32) and PostgreSQL's (65 535). Larger batches are split into
  * power-of-two chunks, so at most 9 distinct statements exist (SQLite keeps prepared
  * statements by their text, sqlite_connection.ts) and a batch of n takes ⌈log2 n⌉ of them.
  */
 const MAX_AUDIT_ROWS = 256;
 
-const AUDIT_COLUMNS = 10;
+const AUDIT_COLUMNS = 11;
 
-/** Every column given (null for an absent value), so each row compiles to the same 10 parameters. */
+/** Every column given (null for an absent value), so each row compiles to the same 11 parameters. */
 function auditRow(e: AuditEvent) {
   return {
     at: e.at,
@@ -94,6 +94,7 @@ function auditRow(e: AuditEvent) {
     error_code: e.errorCode ?? null,
     error_description: e.errorDescription ?? null,
     source_ip: e.sourceIp ?? null,
+    token_id: e.tokenId ?? null,
   };
 }
 
@@ -101,7 +102,7 @@ function auditRow(e: AuditEvent) {
 function pushAuditParams(out: unknown[], e: AuditEvent): void {
   const r = auditRow(e);
   out.push(r.at, r.event, r.client_id, r.user_id, r.username, r.grant_type, r.result, r.error_code);
-  out.push(r.error_description, r.source_ip);
+  out.push(r.error_description, r.source_ip, r.token_id);
 }
 
 /** [0, 256), [256, 384) … : the largest power of two ≤ what is left, capped at MAX_AUDIT_ROWS. */
@@ -176,6 +177,7 @@ export class SqlAuditStore implements AuditStore {
       errorCode: r.error_code,
       errorDescription: r.error_description,
       sourceIp: r.source_ip,
+      tokenId: r.token_id ?? null,
     }));
   }
 

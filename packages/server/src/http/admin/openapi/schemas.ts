@@ -168,5 +168,6 @@ export const schemas: Record<string, Schema> = {
     errorCode: nullableStr(),
     errorDescription: nullableStr(),
     sourceIp: nullableStr(),
+    tokenId: nullableStr(),
   }),
 };
