@@ -985,7 +985,15 @@ for (const kind of DB_KINDS) {
           errorDescription: 'bad secret',
           sourceIp: '127.0.0.1',
         },
-        { ...base, at: T + 3, clientId: 'c2', userId: 'u2', username: 'b@x', grantType: 'jwt-bearer' },
+        {
+          ...base,
+          at: T + 3,
+          clientId: 'c2',
+          userId: 'u2',
+          username: 'b@x',
+          grantType: 'jwt-bearer',
+          tokenId: 'st-0b1c5e52-2f0e-4a57-9d0c-5a1f6f7f3c11',
+        },
         {
           ...base,
           at: T + 4,

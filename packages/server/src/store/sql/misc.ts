@@ -177,7 +177,7 @@ export class SqlAuditStore implements AuditStore {
       errorCode: r.error_code,
       errorDescription: r.error_description,
       sourceIp: r.source_ip,
-      tokenId: r.token_id ?? null,
+      ...(r.token_id ? { tokenId: r.token_id } : {}),
     }));
   }
 
