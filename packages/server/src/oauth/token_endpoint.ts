@@ -8,7 +8,7 @@ import type { ServerContext } from '../context.ts';
 import { identityUrl } from '../context.ts';
 import { authenticateClient, CLIENT_AUTH_PARAMETERS, readClientCredentials } from './client_auth.ts';
 import { OAuthError } from './errors.ts';
-import type { GrantRequest } from './grants/grant.ts';
+import type { Grant, GrantRequest } from './grants/grant.ts';
 import { grants } from './grants/index.ts';
 import type { Params } from './params.ts';
 import { issueAccessToken } from './tokens/access_token.ts';
@@ -56,7 +56,7 @@ export async function handleTokenRequest(
     }
 
     // Only declared parameters reach the grant (unknown ones are ignored, RFC 6749 §3.2).
-    const keep = new Set(['grant_type', 'scope', ...grant.parameters, ...CLIENT_AUTH_PARAMETERS]);
+    const keep = declaredParameters(grant);
     const params = new Map([...input.params].filter(([k]) => keep.has(k)));
     const result = await grant.handle(ctx, { params, client, audit, sourceIp: input.sourceIp });
     audit.clientId = result.app.clientId;
@@ -111,6 +111,17 @@ function auditUnavailable(): OAuthError {
   return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable; retry later', {
     detail: 'audit events cannot be written',
   });
+}
+
+/** The parameters a grant may see: its own, grant_type, scope and client authentication's. */
+const declared = new WeakMap<Grant, ReadonlySet<string>>();
+function declaredParameters(grant: Grant): ReadonlySet<string> {
+  let keep = declared.get(grant);
+  if (!keep) {
+    keep = new Set(['grant_type', 'scope', ...grant.parameters, ...CLIENT_AUTH_PARAMETERS]);
+    declared.set(grant, keep);
+  }
+  return keep;
 }
 
 export function hmacSignature(secret: string, id: string, issuedAt: string): string {
