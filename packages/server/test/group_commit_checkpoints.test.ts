@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
-import { KeyPrefix, newClientId, newId } from '../src/domain/ids.ts';
+import { KeyPrefix, newId } from '../src/domain/ids.ts';
 import type { AccessTokenRecord } from '../src/domain/types.ts';
 import type { Store } from '../src/store/interfaces.ts';
 import { openStore, parseDatabaseUrl } from '../src/store/open.ts';
 import { freshDatabase, type TestDatabase } from './harness.ts';
+import { seedAppAndUser } from './store_seed.ts';
 
 const T = Date.now();
 
@@ -59,40 +60,7 @@ describe('SQLite checkpoints off the event loop', () => {
     db = await freshDatabase('sqlite');
     file = parseDatabaseUrl(db.url).target;
     s = await openStore(db.url);
-    appId = newId(KeyPrefix.connectedApp);
-    userId = newId(KeyPrefix.user);
-    await s.apps.create(
-      {
-        id: appId,
-        clientId: newClientId(),
-        name: 'checkpoints',
-        scopes: ['api'],
-        callbackUrls: [],
-        policies: {
-          permittedUsers: 'all_users',
-          clientCredentials: { enabled: false, runAs: null },
-          accessToken: { format: 'opaque', ttlSeconds: 60 },
-          refreshToken: { policy: 'until_revoked', seconds: null, rotate: true },
-          assertion: { maxLifetimeSeconds: 300 },
-        },
-        createdAt: T,
-        updatedAt: T,
-      },
-      [],
-      [],
-    );
-    await s.users.create({
-      id: userId,
-      username: 'checkpoints@example.com',
-      passwordHash: null,
-      email: null,
-      firstName: null,
-      lastName: null,
-      profile: 'Standard User',
-      active: true,
-      createdAt: T,
-      updatedAt: T,
-    });
+    ({ appId, userId } = await seedAppAndUser(s, 'checkpoints', T));
   });
   after(async () => {
     await db.drop();

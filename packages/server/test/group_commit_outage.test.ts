@@ -9,12 +9,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { KeyPrefix, newClientId, newId } from '../src/domain/ids.ts';
+import { KeyPrefix, newId } from '../src/domain/ids.ts';
 import type { AccessTokenRecord } from '../src/domain/types.ts';
 import { isStoreUnavailable } from '../src/http/unavailable.ts';
 import type { Store } from '../src/store/interfaces.ts';
 import { openStore } from '../src/store/open.ts';
 import { freshDatabase, PG_ADMIN_URL, type TestDatabase } from './harness.ts';
+import { seedAppAndUser } from './store_seed.ts';
 
 const T = Date.now();
 
@@ -56,40 +57,7 @@ describe('group commit (postgres): the connection lost during a group', () => {
     db = await freshDatabase('postgres');
     name = new URL(db.url).pathname.slice(1);
     s = await openStore(db.url);
-    appId = newId(KeyPrefix.connectedApp);
-    userId = newId(KeyPrefix.user);
-    await s.apps.create(
-      {
-        id: appId,
-        clientId: newClientId(),
-        name: 'outage',
-        scopes: ['api'],
-        callbackUrls: [],
-        policies: {
-          permittedUsers: 'all_users',
-          clientCredentials: { enabled: false, runAs: null },
-          accessToken: { format: 'opaque', ttlSeconds: 60 },
-          refreshToken: { policy: 'until_revoked', seconds: null, rotate: true },
-          assertion: { maxLifetimeSeconds: 300 },
-        },
-        createdAt: T,
-        updatedAt: T,
-      },
-      [],
-      [],
-    );
-    await s.users.create({
-      id: userId,
-      username: 'outage@example.com',
-      passwordHash: null,
-      email: null,
-      firstName: null,
-      lastName: null,
-      profile: 'Standard User',
-      active: true,
-      createdAt: T,
-      updatedAt: T,
-    });
+    ({ appId, userId } = await seedAppAndUser(s, 'outage', T));
     // Several pooled connections, idle: the re-runs must not find a live one to fall back on.
     await Promise.all(Array.from({ length: 5 }, () => s.ping()));
   });

@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { KeyPrefix, newClientId, newId } from '../src/domain/ids.ts';
+import { KeyPrefix, newId } from '../src/domain/ids.ts';
 import type { AccessTokenRecord } from '../src/domain/types.ts';
 import type { Store } from '../src/store/interfaces.ts';
 import { openStore, parseDatabaseUrl } from '../src/store/open.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from './harness.ts';
+import { seedAppAndUser } from './store_seed.ts';
 
 const T = Date.now();
 
@@ -65,40 +66,7 @@ for (const kind of DB_KINDS)
     before(async () => {
       db = await freshDatabase(kind);
       s = await openStore(db.url);
-      appId = newId(KeyPrefix.connectedApp);
-      userId = newId(KeyPrefix.user);
-      await s.apps.create(
-        {
-          id: appId,
-          clientId: newClientId(),
-          name: 'group',
-          scopes: ['api'],
-          callbackUrls: [],
-          policies: {
-            permittedUsers: 'all_users',
-            clientCredentials: { enabled: false, runAs: null },
-            accessToken: { format: 'opaque', ttlSeconds: 60 },
-            refreshToken: { policy: 'until_revoked', seconds: null, rotate: true },
-            assertion: { maxLifetimeSeconds: 300 },
-          },
-          createdAt: T,
-          updatedAt: T,
-        },
-        [],
-        [],
-      );
-      await s.users.create({
-        id: userId,
-        username: 'group@example.com',
-        passwordHash: null,
-        email: null,
-        firstName: null,
-        lastName: null,
-        profile: 'Standard User',
-        active: true,
-        createdAt: T,
-        updatedAt: T,
-      });
+      ({ appId, userId } = await seedAppAndUser(s, 'group', T));
     });
     after(async () => {
       await s.close();
