@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
-import { KeyPrefix, newId } from '../src/domain/ids.ts';
 import type { AccessTokenRecord } from '../src/domain/types.ts';
 import type { Store } from '../src/store/interfaces.ts';
 import { openStore, parseDatabaseUrl } from '../src/store/open.ts';
 import { freshDatabase, type TestDatabase } from './harness.ts';
-import { seedAppAndUser } from './store_seed.ts';
+import { opaqueTokenRecord, seedAppAndUser } from './store_seed.ts';
 
 const T = Date.now();
 
@@ -26,22 +25,8 @@ describe('SQLite checkpoints off the event loop', () => {
   let appId: string;
   let userId: string;
 
-  const token = (): AccessTokenRecord => {
-    const id = newId(KeyPrefix.user);
-    return {
-      id,
-      tokenHash: `hash-${id}`,
-      format: 'opaque',
-      appId,
-      userId,
-      scopes: ['api'],
-      grantType: 'client_credentials',
-      ext: null,
-      issuedAt: T,
-      expiresAt: T + 3_600_000,
-      revokedAt: null,
-    };
-  };
+  const token = (over: Partial<AccessTokenRecord> = {}): AccessTokenRecord =>
+    opaqueTokenRecord({ appId, userId }, T, over);
 
   /** The ids among `ids` that the database file holds by itself, its WAL left out. */
   const inMainFile = (ids: string[]): string[] => {

@@ -9,13 +9,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { KeyPrefix, newId } from '../src/domain/ids.ts';
 import type { AccessTokenRecord } from '../src/domain/types.ts';
 import { isStoreUnavailable } from '../src/http/unavailable.ts';
 import type { Store } from '../src/store/interfaces.ts';
 import { openStore } from '../src/store/open.ts';
 import { freshDatabase, PG_ADMIN_URL, type TestDatabase } from './harness.ts';
-import { seedAppAndUser } from './store_seed.ts';
+import { opaqueTokenRecord, seedAppAndUser } from './store_seed.ts';
 
 const T = Date.now();
 
@@ -26,22 +25,8 @@ describe('group commit (postgres): the connection lost during a group', () => {
   let appId: string;
   let userId: string;
 
-  const token = (): AccessTokenRecord => {
-    const id = newId(KeyPrefix.user);
-    return {
-      id,
-      tokenHash: `hash-${id}`,
-      format: 'opaque',
-      appId,
-      userId,
-      scopes: ['api'],
-      grantType: 'client_credentials',
-      ext: null,
-      issuedAt: T,
-      expiresAt: T + 3_600_000,
-      revokedAt: null,
-    };
-  };
+  const token = (over: Partial<AccessTokenRecord> = {}): AccessTokenRecord =>
+    opaqueTokenRecord({ appId, userId }, T, over);
 
   const admin = async <R>(url: string, f: (c: pg.Client) => Promise<R>): Promise<R> => {
     const c = new pg.Client({ connectionString: url });

@@ -14,7 +14,7 @@ import type { AccessTokenRecord } from '../src/domain/types.ts';
 import type { Store } from '../src/store/interfaces.ts';
 import { openStore, parseDatabaseUrl } from '../src/store/open.ts';
 import { DB_KINDS, freshDatabase, type TestDatabase } from './harness.ts';
-import { seedAppAndUser } from './store_seed.ts';
+import { opaqueTokenRecord, seedAppAndUser } from './store_seed.ts';
 
 const T = Date.now();
 
@@ -45,23 +45,8 @@ for (const kind of DB_KINDS)
     let appId: string;
     let userId: string;
 
-    const token = (over: Partial<AccessTokenRecord> = {}): AccessTokenRecord => {
-      const id = newId(KeyPrefix.user);
-      return {
-        id,
-        tokenHash: `hash-${id}`,
-        format: 'opaque',
-        appId,
-        userId,
-        scopes: ['api'],
-        grantType: 'client_credentials',
-        ext: null,
-        issuedAt: T,
-        expiresAt: T + 3_600_000,
-        revokedAt: null,
-        ...over,
-      };
-    };
+    const token = (over: Partial<AccessTokenRecord> = {}): AccessTokenRecord =>
+      opaqueTokenRecord({ appId, userId }, T, over);
 
     before(async () => {
       db = await freshDatabase(kind);

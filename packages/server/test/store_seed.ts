@@ -1,5 +1,6 @@
 /** One app and one user written straight through the store, for tests below the HTTP layer. */
 import { KeyPrefix, newClientId, newId } from '../src/domain/ids.ts';
+import type { AccessTokenRecord } from '../src/domain/types.ts';
 import type { Store } from '../src/store/interfaces.ts';
 
 export async function seedAppAndUser(
@@ -42,4 +43,27 @@ export async function seedAppAndUser(
     updatedAt: at,
   });
   return { appId, userId };
+}
+
+/** An opaque access token's record for the seeded app and user, issued at `at`, live an hour. */
+export function opaqueTokenRecord(
+  owner: { appId: string; userId: string },
+  at: number,
+  over: Partial<AccessTokenRecord> = {},
+): AccessTokenRecord {
+  const id = newId(KeyPrefix.user);
+  return {
+    id,
+    tokenHash: `hash-${id}`,
+    format: 'opaque',
+    appId: owner.appId,
+    userId: owner.userId,
+    scopes: ['api'],
+    grantType: 'client_credentials',
+    ext: null,
+    issuedAt: at,
+    expiresAt: at + 3_600_000,
+    revokedAt: null,
+    ...over,
+  };
 }
