@@ -9,18 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { DEFAULTS } from '../src/config/index.ts';
 import { utcDay } from '../src/resource/limits.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
 import { ApiUsageMeter } from '../src/store/api_usage_meter.ts';
 import type { Store } from '../src/store/interfaces.ts';
-import { openStore, parseDatabaseUrl } from '../src/store/open.ts';
+import { openStore } from '../src/store/open.ts';
 import {
   ADMIN_TOKEN,
   DB_KINDS,
-  type DbKind,
   freshDatabase,
   type HttpResult,
   startTestServer,
@@ -31,6 +28,7 @@ import {
 import { apiClient, DATA } from './records_http.ts';
 import { clientCredentials, type Fixture, fixture, spread } from './scaleout_cases.ts';
 import { type Serve, serve } from './scaleout_helpers.ts';
+import { onDatabase } from './sql_beside.ts';
 
 const EXCEEDED = [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }];
 /** Long enough that nothing is written by the timer during a test. */
@@ -45,27 +43,6 @@ async function storedCount(url: string, appId: string): Promise<number> {
     return await raw.apiUsage.count(appId, today());
   } finally {
     await raw.close();
-  }
-}
-
-/** Runs one statement on the database through a connection of its own. */
-async function execute(kind: DbKind, url: string, statement: string): Promise<void> {
-  if (kind === 'sqlite') {
-    const db = new SQLite(parseDatabaseUrl(url).target);
-    try {
-      db.pragma('busy_timeout = 5000');
-      db.exec(statement);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
   }
 }
 
@@ -179,13 +156,13 @@ for (const kind of DB_KINDS) {
         assert.ok(meter instanceof ApiUsageMeter);
         const c = await apiClient(t);
         assert.equal((await c.get('/sobjects')).status, 200);
-        await execute(kind, t.databaseUrl, 'alter table api_usage rename to api_usage_away');
+        await onDatabase(kind, t.databaseUrl, 'alter table api_usage rename to api_usage_away');
         for (let i = 0; i < 5; i++) assert.equal((await c.get('/sobjects')).status, 200, 'served meanwhile');
         const failed = () => lines.some((l) => l.includes('writing the counted calls failed'));
         assert.ok(await until(async () => failed(), 5000), 'the failure is logged');
         assert.equal(meter.pendingCalls, 5, 'and the calls are kept');
 
-        await execute(kind, t.databaseUrl, 'alter table api_usage_away rename to api_usage');
+        await onDatabase(kind, t.databaseUrl, 'alter table api_usage_away rename to api_usage');
         assert.ok(
           await until(async () => (await storedCount(t.databaseUrl, c.app.id)) === 6, 5000),
           'written at a later tick',
